@@ -1,0 +1,37 @@
+# The two commands a newcomer needs (see README):
+#   make serve   set up, then build and serve the site at http://127.0.0.1:8000
+#   make test    set up, then check the theory and run the whole test suite
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup serve build check test benchmark clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+serve: setup
+	$(VENV)/bin/mkdocs serve
+
+build: setup
+	$(VENV)/bin/mkdocs build --strict
+
+check: setup
+	$(PY) -m peertheory check
+
+test: setup
+	$(PY) -m peertheory check
+	$(PY) -m pytest
+
+benchmark: setup
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf site .pytest_cache test-artifacts

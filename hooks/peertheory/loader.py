@@ -1,0 +1,267 @@
+"""Load theory/ into a ProgrammeTheory, or raise TheoryInvalid listing every problem at once.
+
+Layout: theory/study.yaml, and one file per record in theory/<folder>/<id>.yaml.
+Reading never writes to theory/.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import model
+from .problems import Problem, TheoryInvalid
+from .schema import check_record
+from .yamlsource import Record, read_record
+
+FOLDERS = {"cmocs": "cmoc", "quotes": "quote", "services": "service", "outcomes": "outcome",
+           "theories": "theory", "content": "content"}
+STUDY_FILE = "study.yaml"
+LINK = re.compile(r"\[\[([a-z0-9-]+)\]\]")  # [[cmoc-03]] in Markdown links a record
+
+
+def load_theory(theory_dir: str | Path) -> model.ProgrammeTheory:
+    theory_dir = Path(theory_dir)
+    problems: list[Problem] = []
+    records, failed = _read_all(theory_dir, problems)
+    if "study" not in records and "study" not in failed:
+        problems.append(Problem(_shown(theory_dir / STUDY_FILE, theory_dir), 0, 0, "the study record is missing",
+                                f"restore {STUDY_FILE} from git (`git checkout -- theory/{STUDY_FILE}`)"))
+    if "study" in records:
+        # Cross-references are checked over the records that loaded, so that every problem shows at once.
+        theory = _build(records)
+        problems += _check_references(theory, records, failed)
+    if problems:
+        raise TheoryInvalid(problems)
+    return theory
+
+
+# ----------------------------------------------------------------------------- reading
+
+def _shown(path: Path, theory_dir: Path) -> str:
+    """Paths in messages are as a contributor sees them in the repository: theory/cmocs/cmoc-01.yaml."""
+    return str(Path(theory_dir.name) / path.relative_to(theory_dir))
+
+
+def _read_all(theory_dir: Path, problems: list[Problem]) -> tuple[dict, dict[str, set[str]]]:
+    """({'study': Record, 'cmoc': [Record], ...}, {kind: ids of files that failed}).
+
+    Files that fail to read or to validate are reported and left out."""
+    if not theory_dir.is_dir():
+        raise TheoryInvalid([Problem(str(theory_dir), 0, 0, "the theory folder does not exist",
+                                     "run the command from the project folder, or name the theory folder")])
+    records: dict = {kind: [] for kind in FOLDERS.values()}
+    failed: dict[str, set[str]] = {kind: set() for kind in FOLDERS.values()}
+    for path in sorted(theory_dir.rglob("*")):
+        if path.is_dir() or any(part.startswith(".") for part in path.relative_to(theory_dir).parts):
+            continue
+        shown = _shown(path, theory_dir)
+        relative = path.relative_to(theory_dir)
+        if relative == Path(STUDY_FILE):
+            kind = "study"
+        elif len(relative.parts) == 2 and relative.parts[0] in FOLDERS:
+            kind = FOLDERS[relative.parts[0]]
+        else:
+            problems.append(Problem(shown, 0, 0, "this file is not where the theory keeps records",
+                                    f"records go in theory/{STUDY_FILE} or theory/<{'|'.join(FOLDERS)}>/<id>.yaml"))
+            continue
+        if path.suffix != ".yaml":
+            problems.append(Problem(shown, 0, 0, f"the file name ends in {path.suffix or 'nothing'}, not .yaml",
+                                    f"rename it to {path.stem}.yaml"))
+            continue
+        record, found = read_record(path, shown)
+        problems += found
+        if record is not None and not found:
+            found = check_record(kind, record)
+            problems += found
+        if record is None or found:
+            failed.setdefault(kind, set()).add(path.stem)
+            continue
+        if kind != "study" and record.data["id"] != path.stem:
+            line, column = record.position(("id",))
+            problems.append(Problem(shown, line, column,
+                                    f"the id `{record.data['id']}` does not match the file name `{path.name}`",
+                                    f"IDs are permanent: rename the file to {record.data['id']}.yaml "
+                                    "if this is a new record, otherwise restore the id"))
+            failed[kind].add(path.stem)
+            continue
+        if kind == "study":
+            records["study"] = record
+        else:
+            records[kind].append(record)
+    return records, failed
+
+
+# ----------------------------------------------------------------------------- building
+
+def _build(records: dict) -> model.ProgrammeTheory:
+    study = records["study"]
+    s, paper = study.data["theory"], study.data["paper"]
+    outcomes = sorted((_outcome(r) for r in records["outcome"]), key=lambda o: (o.order, o.id))
+    order = {o.id: i for i, o in enumerate(outcomes)}
+    cmocs = sorted((_cmoc(r) for r in records["cmoc"]),
+                   key=lambda c: (order.get(c.outcome_group, len(order)), c.number))
+    return model.ProgrammeTheory(
+        study=model.Study(
+            title=s["title"], version=s["version"], released=s["released"], summary=s["summary"],
+            paper_title=paper["title"], authors=tuple(model.Author(**a) for a in paper["authors"]),
+            journal=paper["journal"], volume=paper["volume"], article=paper["article"], year=paper["year"],
+            published=paper["published"], doi=paper["doi"], licence=paper["licence"]["name"],
+            licence_url=paper["licence"]["url"], preprint_server=study.data["preprint"]["server"],
+            preprint_identifier=study.data["preprint"]["identifier"],
+            preprint_posted=study.data["preprint"]["posted"], source=_source(study)),
+        outcomes=tuple(outcomes),
+        cmocs=tuple(cmocs),
+        quotes=tuple(sorted((_quote(r) for r in records["quote"]), key=lambda q: q.id)),
+        services=tuple(sorted((_service(r) for r in records["service"]), key=lambda s: s.participant)),
+        theories=tuple(sorted((model.SubstantiveTheory(**r.data, source=_source(r)) for r in records["theory"]),
+                              key=lambda t: t.name)),
+        content=tuple(model.Content(paper_section=r.data.get("paper_section"), id=r.data["id"],
+                                    title=r.data["title"], body=r.data["body"], source=_source(r))
+                      for r in records["content"]),
+    )
+
+
+def _source(record: Record) -> str:
+    return record.file
+
+
+def _outcome(r: Record) -> model.Outcome:
+    d = r.data
+    return model.Outcome(id=d["id"], name=d["name"], order=d["order"], paper_section=d.get("paper_section"),
+                         description=d["description"], source=_source(r))
+
+
+def _quote(r: Record) -> model.Quote:
+    d = r.data
+    review = d.get("deidentification")
+    return model.Quote(id=d["id"], participant=d["participant"], text=d["text"],
+                       paper_section=d.get("paper_section"),
+                       reviewed=(review["reviewed_by"], review["reason"]) if review else None, source=_source(r))
+
+
+def _service(r: Record) -> model.Service:
+    d = r.data
+    return model.Service(id=d["id"], participant=d["participant"], service_type=d["service_type"],
+                         location=d["location"], face_to_face=d["modality"]["face_to_face"],
+                         online=d["modality"]["online"], delivery=d["modality"]["delivery"],
+                         programme=d["programme"], source=_source(r))
+
+
+def _cmoc(r: Record) -> model.Cmoc:
+    d = r.data
+    return model.Cmoc(
+        id=d["id"], title=d["title"], paper_section=d.get("paper_section"), paper_figure=d.get("paper_figure"),
+        outcome_group=d["outcome_group"], beneficiary=d["beneficiary"], statement=d["statement"],
+        context=model.Part(**d["context"]), mechanism=model.Part(**d["mechanism"]),
+        outcome=model.Part(**d["outcome"]), summary=d["summary"], quote_ids=tuple(d["quotes"]),
+        not_triggered=tuple(model.Circumstance(c["circumstance"], c["text"], c.get("paper_section"),
+                                               tuple(c["quotes"])) for c in d["not_triggered"]),
+        theories=tuple(model.TheoryLink(t["theory"], t["basis"]) for t in d["theories"]),
+        status=d["status"], version=d["version"], replaced_by=tuple(d.get("replaced_by", ())),
+        history=tuple(model.HistoryEntry(h["date"], h["theory_version"], h["version"], h["status"], h["change"],
+                                         h["rationale"], tuple(h["evidence"])) for h in d["history"]),
+        source=_source(r))
+
+
+# ----------------------------------------------------------------------------- cross-references
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def _check_references(theory: model.ProgrammeTheory, records: dict, failed: dict[str, set[str]]) -> list[Problem]:
+    problems: list[Problem] = []
+    by_file = {r.file: r for kind in FOLDERS.values() for r in records[kind]}
+
+    def at(record_file: str, path: tuple, message: str, fix: str) -> None:
+        line, column = by_file[record_file].position(path)
+        problems.append(Problem(record_file, line, column, message, fix))
+
+    # IDs are unique across every kind of record, so that [[id]] links are unambiguous.
+    seen: dict[str, str] = {}
+    for record in (*theory.outcomes, *theory.cmocs, *theory.quotes, *theory.services, *theory.theories,
+                   *theory.content):
+        if record.id in seen:
+            at(record.source, ("id",), f"the id `{record.id}` is already used by {seen[record.id]}",
+               "give this record a new id (and rename its file to match)")
+        else:
+            seen[record.id] = record.source
+    participants: dict[str, str] = {}
+    for service in theory.services:
+        if service.participant in participants:
+            at(service.source, ("participant",),
+               f"participant {service.participant} is already the tag of {participants[service.participant]}",
+               "each row of Table 1 has its own participant tag")
+        participants.setdefault(service.participant, service.id)
+
+    kinds = {"quote": {q.id for q in theory.quotes}, "outcome": {o.id for o in theory.outcomes},
+             "theory": {t.id for t in theory.theories}, "cmoc": {c.id for c in theory.cmocs}}
+    folder = {"quote": "quotes", "outcome": "outcomes", "theory": "theories", "cmoc": "cmocs"}
+
+    def resolve(source: str, path: tuple, kind: str, ref: str) -> None:
+        if ref not in kinds[kind] and ref not in failed[kind]:  # a failed file is reported already
+            at(source, path, f"`{ref}` is not a known {kind}",
+               f"use the id of a file in theory/{folder[kind]}/, or add theory/{folder[kind]}/{ref}.yaml")
+
+    used_quotes: set[str] = set()
+    for c in theory.cmocs:
+        resolve(c.source, ("outcome_group",), "outcome", c.outcome_group)
+        for i, q in enumerate(c.quote_ids):
+            resolve(c.source, ("quotes", i), "quote", q)
+        for i, circumstance in enumerate(c.not_triggered):
+            for j, q in enumerate(circumstance.quote_ids):
+                resolve(c.source, ("not_triggered", i, "quotes", j), "quote", q)
+        for i, link in enumerate(c.theories):
+            resolve(c.source, ("theories", i, "theory"), "theory", link.theory_id)
+        for i, other in enumerate(c.replaced_by):
+            resolve(c.source, ("replaced_by", i), "cmoc", other)
+        for i, entry in enumerate(c.history):
+            for j, q in enumerate(entry.evidence):
+                resolve(c.source, ("history", i, "evidence", j), "quote", q)
+        used_quotes.update(c.all_quote_ids)
+        for part in ("context", "mechanism", "outcome"):
+            if getattr(c, part).text.lower() not in c.statement.lower():
+                at(c.source, (part, "text"), f"`{part} → text` does not appear in the `statement`",
+                   f"keep them in step: the {part} text must be part of the statement, word for word")
+        last = c.history[-1]
+        if (last.version, last.status) != (c.version, c.status):
+            at(c.source, ("history", len(c.history) - 1),
+               f"the last history entry says version {last.version}, status {last.status}, "
+               f"but the CMOC says version {c.version}, status {c.status}",
+               "when you change `version` or `status`, add a history entry that records the change and why")
+        for i in range(1, len(c.history)):
+            if _version_key(c.history[i].version) < _version_key(c.history[i - 1].version):
+                at(c.source, ("history", i, "version"), "history versions go backwards",
+                   "list history entries oldest first, with versions that only increase")
+        if _version_key(last.theory_version) > _version_key(theory.study.version):
+            at(c.source, ("history", len(c.history) - 1, "theory_version"),
+               f"theory version {last.theory_version} is later than the theory's current version "
+               f"{theory.study.version} (theory/{STUDY_FILE})",
+               "raise the theory version in study.yaml when releasing, or correct this entry")
+        if c.status in ("merged", "split") and c.id in c.replaced_by:
+            at(c.source, ("replaced_by",), "a CMOC cannot be replaced by itself", "name the CMOCs that replace it")
+
+    for q in theory.quotes:
+        if q.participant not in participants and not failed["service"]:
+            at(q.source, ("participant",), f"participant {q.participant} is not the tag of any service",
+               "participant tags are the rows of Table 1 (theory/services/): use one of "
+               + ", ".join(sorted(participants)))
+        if q.id not in used_quotes and not failed["cmoc"]:
+            at(q.source, ("id",), f"quote `{q.id}` is not used by any CMOC",
+               "list it under `quotes:` (or a not_triggered circumstance) of the CMOC it illustrates, or delete it")
+
+    for page in theory.content:
+        record = by_file[page.source]
+        first_line = record.position(("body",))[0] + 1  # a block scalar starts on the next line
+        for n, line in enumerate(page.body.split("\n")):
+            for match in LINK.finditer(line):
+                if match.group(1) not in seen and not any(match.group(1) in ids for ids in failed.values()):
+                    problems.append(Problem(page.source, first_line + n, 0,
+                                            f"[[{match.group(1)}]] does not name any record",
+                                            "use the id of a CMOC, quote, service, outcome or theory"))
+    for c in theory.cmocs:
+        for match in LINK.finditer(c.summary):
+            if match.group(1) not in seen:
+                at(c.source, ("summary",), f"[[{match.group(1)}]] does not name any record",
+                   "use the id of a CMOC, quote, service, outcome or theory")
+    return problems

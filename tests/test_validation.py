@@ -1,0 +1,97 @@
+"""The validator: every kind of contributor mistake gives a located message, all at once."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from peertheory import TheoryInvalid, load_theory
+from peertheory.yamlsource import read_record
+
+BROKEN = Path(__file__).parent / "broken"
+CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
+
+
+def _apply(case: str, theory: Path) -> list[str]:
+    """Overlay a broken case's files on a copy of the theory; return its expected lines."""
+    shutil.copytree(BROKEN / case / "theory", theory, dirs_exist_ok=True)
+    return (BROKEN / case / "expected.txt").read_text().splitlines()
+
+
+def _matches(expected: str, problem) -> bool:
+    text = str(problem)
+    if not expected.startswith("theory/"):
+        return expected in text
+    location, message = expected.split(": ", 1)
+    first_line = text.split("\n")[0]
+    where = first_line.split(": ", 1)[0]
+    return (where == location or where.startswith(location + ":")) and message in text
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_mistake_gives_its_located_message(case, theory_copy):
+    expected = _apply(case, theory_copy)
+    with pytest.raises(TheoryInvalid) as raised:
+        load_theory(theory_copy)
+    problems = raised.value.problems
+    for line in expected:
+        assert any(_matches(line, p) for p in problems), f"{line!r} not in:\n{raised.value}"
+    located = [line for line in expected if line.startswith("theory/")]
+    assert len(problems) == len(located), f"unexpected extra problems:\n{raised.value}"
+    assert all(p.fix for p in problems), "every problem says what to do"
+
+
+def test_all_mistakes_are_reported_at_once(theory_copy):
+    for case in ("duplicate-key", "unknown-quote", "not-utf8", "wrong-type", "unknown-outcome"):
+        _apply(case, theory_copy)
+    with pytest.raises(TheoryInvalid) as raised:
+        load_theory(theory_copy)
+    files = {p.file for p in raised.value.problems}
+    assert {"theory/services/service-03.yaml", "theory/cmocs/cmoc-08.yaml", "theory/quotes/quote-23.yaml",
+            "theory/outcomes/hope.yaml", "theory/cmocs/cmoc-07.yaml"} <= files
+
+
+def test_yaml_11_surprises_stay_text_as_written(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text("row: 01\nanswer: no\ntime: 12:30\nversion: 1.0\nflag: true\ncount: 12\nnothing:\n")
+    record, problems = read_record(path, "r.yaml")
+    assert problems == []
+    assert record.data == {"row": "01", "answer": "no", "time": "12:30", "version": "1.0", "flag": True,
+                           "count": 12, "nothing": None}
+    assert record.position(("time",)) == (3, 7)
+
+
+def test_a_number_where_text_belongs_is_an_error_not_a_conversion(theory_copy):
+    path = theory_copy / "outcomes" / "hope.yaml"
+    path.write_text(path.read_text().replace('paper_section: "3.3.1"', "paper_section: 3"))
+    with pytest.raises(TheoryInvalid) as raised:
+        load_theory(theory_copy)
+    assert "theory/outcomes/hope.yaml:5:16: `paper_section` must be text, not 3" in str(raised.value)
+    assert "put the value in double quotes" in str(raised.value)
+
+
+def test_reading_never_writes_to_the_theory(theory_copy):
+    before = {p: p.read_bytes() for p in theory_copy.rglob("*") if p.is_file()}
+    load_theory(theory_copy)
+    after = {p: p.read_bytes() for p in theory_copy.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def _check(*args):
+    return subprocess.run([sys.executable, "-m", "peertheory", "check", *map(str, args)],
+                          capture_output=True, text=True)
+
+
+def test_check_command_accepts_the_real_theory():
+    result = _check(Path(__file__).parent.parent / "theory")
+    assert result.returncode == 0, result.stderr
+    assert "12 CMOCs, 22 quotes, 14 services, 5 outcomes" in result.stdout
+
+
+def test_check_command_fails_with_the_same_messages(theory_copy):
+    expected = _apply("unknown-outcome", theory_copy)
+    result = _check(theory_copy)
+    assert result.returncode == 1
+    assert expected[0].split(": ", 1)[1] in result.stderr
+    assert "theory/cmocs/cmoc-07.yaml:6:" in result.stderr

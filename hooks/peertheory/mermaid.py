@@ -1,0 +1,90 @@
+"""Mermaid diagrams of CMOCs, built so that no text from the records can break or hijack them.
+
+Every label is written as a quoted string in which anything but letters, digits and spaces
+becomes a Mermaid entity code (`#35;`), so quotes, brackets, `<`, `&`, `%%`, `click`, `:::`,
+`;` and newlines are only ever text. Node IDs and link targets never come from free text.
+"""
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+from .model import Cmoc, Outcome
+
+_SAFE_ACC = re.compile(r"[^A-Za-z0-9 .,:'()?!-]")
+_SAFE_URL = re.compile(r"[a-z0-9./#_-]*")
+
+
+def label(text: str) -> str:
+    """A Mermaid node label: `"..."` with every non-alphanumeric character as an entity code."""
+    text = " ".join(text.split())  # newlines and runs of space: one space
+    return '"' + "".join(ch if (ch.isalnum() and ch.isascii()) or ch == " " else f"#{ord(ch)};"
+                         for ch in text) + '"'
+
+
+def plain(text: str) -> str:
+    """Text for accTitle/accDescr and tooltips, which Mermaid does not decode: safe characters only."""
+    return " ".join(_SAFE_ACC.sub(" ", text).split())
+
+
+def href(url: str) -> str:
+    if not _SAFE_URL.fullmatch(url):
+        raise ValueError(f"unsafe diagram link {url!r}")  # URLs come from IDs, which the schema restricts
+    return url
+
+
+def fence(lines: list[str]) -> Markup:
+    return Markup("``` mermaid\n" + "\n".join(lines) + "\n```")
+
+
+def cmoc_diagram(cmoc: Cmoc, *, outcome_url: str) -> Markup:
+    """C -> M -> O, with the circumstances where the mechanism may not fire as dashed inputs."""
+    lines = ["flowchart LR",
+             f"accTitle: {plain(f'CMOC {cmoc.number}: {cmoc.title}')}",
+             "accDescr: " + plain(f"Context: {cmoc.context.label}. Mechanism: {cmoc.mechanism.label}. "
+                                  f"Outcome: {cmoc.outcome.label}."
+                                  + "".join(f" Mechanism may not be triggered: {c.circumstance}."
+                                            for c in cmoc.not_triggered)),
+             f"  c[{label('Context: ' + cmoc.context.label)}]:::context",
+             f"  m[{label('Mechanism: ' + cmoc.mechanism.label)}]:::mechanism",
+             f"  o[{label('Outcome: ' + cmoc.outcome.label)}]:::outcome",
+             "  c --> m --> o"]
+    for i, circumstance in enumerate(cmoc.not_triggered):
+        lines += [f"  x{i}[{label('May not be triggered: ' + circumstance.circumstance)}]:::blocked",
+                  f"  x{i} -. blocks .-> m"]
+    lines += [f'  click o href "{href(outcome_url)}" "{plain("All CMOCs for this outcome")}"', *_CLASSES]
+    return fence(lines)
+
+
+def map_diagram(groups: list[tuple[Outcome, list[Cmoc]]], *, cmoc_url, outcome_url, title: str) -> Markup:
+    """The web of CMOCs: each CMOC (its mechanism) leads to its outcome; every node links to its page."""
+    cmoc_count = sum(len(cmocs) for _, cmocs in groups)
+    lines = ["flowchart LR", f"accTitle: {plain(title)}",
+             "accDescr: " + plain(f"{cmoc_count} CMOCs grouped by outcome; each CMOC node shows its mechanism "
+                                  "and links to its page. The list below the diagram gives the same content as text.")]
+    for g, (outcome, cmocs) in enumerate(groups):
+        lines.append(f"  subgraph g{g}[{label(outcome.name)}]")
+        lines.append("    direction LR")
+        lines.append(f"    o{g}[{label(outcome.name)}]:::outcome")
+        for cmoc in cmocs:
+            who = " (peer)" if cmoc.beneficiary == "peer" else ""
+            lines.append(f"    n{cmoc.number}[{label(f'CMOC {cmoc.number}{who}: {cmoc.mechanism.label}')}]"
+                         f":::{cmoc.beneficiary} --> o{g}")
+        lines.append("  end")
+    for g, (outcome, cmocs) in enumerate(groups):
+        lines.append(f'  click o{g} href "{href(outcome_url(outcome))}" "{plain(outcome.name)}"')
+        for cmoc in cmocs:
+            lines.append(f'  click n{cmoc.number} href "{href(cmoc_url(cmoc))}" "{plain(cmoc.title)}"')
+    return fence(lines + _CLASSES)
+
+
+# Colours pass WCAG AA contrast with the dark text; beneficiary is also said in words, not colour alone.
+_CLASSES = [
+    "  classDef context fill:#e3f2fd,stroke:#1565c0,color:#0d1b2a",
+    "  classDef mechanism fill:#fff3e0,stroke:#e65100,color:#0d1b2a",
+    "  classDef outcome fill:#e8f5e9,stroke:#2e7d32,color:#0d1b2a",
+    "  classDef blocked fill:#fce4ec,stroke:#ad1457,color:#0d1b2a,stroke-dasharray:4 3",
+    "  classDef child fill:#fff3e0,stroke:#e65100,color:#0d1b2a",
+    "  classDef peer fill:#ede7f6,stroke:#4527a0,color:#0d1b2a",
+]

@@ -1,0 +1,220 @@
+"""Render the programme theory as Markdown pages: one function per kind of page.
+
+Pages are plain data (path, Markdown, the record file behind it). Everything from the records
+is escaped by default (see `_escape`); Markdown fields go through `_markdown`, which escapes raw
+HTML and turns `[[id]]` into links. Links between pages are relative `.md` paths, so MkDocs
+checks them.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import mermaid
+from .loader import LINK
+from .model import Cmoc, Content, Outcome, ProgrammeTheory, Quote, Service, SubstantiveTheory
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # in the docs tree, e.g. "cmoc/cmoc-01.md"
+    markdown: str
+    source: str | None  # the record file it shows, e.g. "theory/cmocs/cmoc-01.yaml"
+
+
+# ----------------------------------------------------------------------------- where pages live
+
+def path_of(record) -> str:
+    if isinstance(record, Cmoc):
+        return f"cmoc/{record.id}.md"
+    if isinstance(record, Outcome):
+        return f"outcomes/{record.id}.md"
+    if isinstance(record, Service):
+        return f"services/{record.id}.md"
+    if isinstance(record, Quote):
+        return f"quotes/index.md#{record.id}"
+    if isinstance(record, SubstantiveTheory):
+        return f"theories/index.md#{record.id}"
+    if isinstance(record, Content):
+        return f"{record.id}.md"
+    raise TypeError(record)
+
+
+def url_of(path: str) -> str:
+    """The directory URL MkDocs gives a page (use_directory_urls): cmoc/cmoc-01.md -> cmoc/cmoc-01/."""
+    path, _, anchor = path.partition("#")
+    stem = path[: -len(".md")]
+    url = "" if stem == "index" else (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def relative(target: str, page: str, *, as_url: bool = False) -> str:
+    """A link from page to target (both docs paths), as a .md path or, for diagrams, a URL."""
+    if as_url:
+        target_url, here = url_of(target), url_of(page)
+        path, _, anchor = target_url.partition("#")
+        link = posixpath.relpath(path or ".", here or ".") + "/"
+        return (link if link != "./" else "./") + (f"#{anchor}" if anchor else "")
+    path, _, anchor = target.partition("#")
+    link = posixpath.relpath(path, posixpath.dirname(page) or ".")
+    return link + (f"#{anchor}" if anchor else "")
+
+
+# ----------------------------------------------------------------------------- escaping
+
+# HTML specials and the characters that start Markdown syntax inline, as numeric entities.
+_TEXT = str.maketrans({ch: f"&#{ord(ch)};" for ch in "&<>\"\\`*_[]{}#|~^!"})
+_LINE_START = re.compile(r"^([-+>]|\d+\.)(?=\s)")  # would start a list or quote at a line start
+_URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#@!$&'*+,;=%]")
+
+
+def _escape(value) -> Markup:
+    """Text from a record, safe both as HTML and as inline Markdown; runs of white space become one."""
+    if isinstance(value, Markup):
+        return value
+    text = " ".join(str(value).split()).translate(_TEXT)
+    return Markup(_LINE_START.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group(1)), text))
+
+
+def _url(value: str) -> Markup:
+    """A URL from a record, for a Markdown link target: brackets, quotes and spaces percent-encoded."""
+    return Markup(_URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode()), str(value)))
+
+
+_ENV = Environment(loader=PackageLoader("peertheory", "templates"), autoescape=True, finalize=_escape,
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_ENV.filters["url"] = _url
+
+
+class _PageContext:
+    """Helpers a template gets for the page being rendered."""
+
+    def __init__(self, theory: ProgrammeTheory, page: str, edit_base: str | None):
+        self.theory, self.page, self.edit_base = theory, page, edit_base
+
+    def link(self, record) -> Markup:
+        return Markup(relative(path_of(record), self.page))
+
+    def url(self, record) -> str:
+        return relative(path_of(record), self.page, as_url=True)
+
+    def markdown(self, text: str) -> Markup:
+        """A Markdown field: raw HTML shown as text; [[id]] becomes a link named after the record."""
+        text = text.replace("&", "&amp;").replace("<", "&lt;")
+
+        def link(match: re.Match) -> str:
+            record = self.theory.get(match.group(1))
+            return f"[{_escape(name_of(record))}]({relative(path_of(record), self.page)})"
+        return Markup(LINK.sub(link, text))
+
+    def edit(self, source: str | None) -> str | None:
+        return f"{self.edit_base}{source}" if (self.edit_base and source) else None
+
+
+def name_of(record) -> str:
+    if isinstance(record, Cmoc):
+        return f"CMOC {record.number}"
+    if isinstance(record, Service):
+        return f"Service {record.participant}"
+    if isinstance(record, Quote):
+        return f"quote {record.id}"
+    if isinstance(record, (Outcome, SubstantiveTheory)):
+        return record.name
+    return record.title
+
+
+def _render(template: str, theory: ProgrammeTheory, path: str, edit_base: str | None, source=None, **values) -> Page:
+    here = _PageContext(theory, path, edit_base)
+    markdown = _ENV.get_template(template).render(
+        theory=theory, study=theory.study, here=here, link=here.link, md=here.markdown, name=name_of,
+        edit_url=here.edit(source), **values)
+    return Page(path, markdown, source)
+
+
+# ----------------------------------------------------------------------------- the pages
+
+def render_site(theory: ProgrammeTheory, *, edit_base: str | None = None) -> list[Page]:
+    """Every generated page of the site."""
+    pages = [_home(theory, edit_base), *_maps(theory, edit_base), _outcomes_index(theory, edit_base),
+             _services_index(theory, edit_base), _quotes(theory, edit_base), _theories(theory, edit_base)]
+    pages += [_outcome(theory, outcome, edit_base) for outcome in theory.outcomes]
+    pages += [_cmoc(theory, cmoc, edit_base) for cmoc in theory.cmocs]
+    pages += [_service(theory, service, edit_base) for service in theory.services]
+    pages += [_content(theory, content, edit_base) for content in theory.content]
+    return pages
+
+
+def _home(theory, edit_base):
+    return _render("home.md.j2", theory, "index.md", edit_base, theory.study.source)
+
+
+def _map_diagram(theory: ProgrammeTheory, page: str, groups, title: str) -> Markup:
+    return mermaid.map_diagram(groups, title=title,
+                               cmoc_url=lambda c: relative(path_of(c), page, as_url=True),
+                               outcome_url=lambda o: relative(path_of(o), page, as_url=True))
+
+
+def _maps(theory: ProgrammeTheory, edit_base) -> list[Page]:
+    """The whole-theory map (the paper's Fig. 1) and one view per beneficiary."""
+    pages = []
+    views = [("map/index.md", None, "The whole programme theory"),
+             ("map/child.md", "child", "CMOCs in which the child benefits"),
+             ("map/peer.md", "peer", "CMOCs in which the peer benefits")]
+    for path, who, title in views:
+        groups = [(o, [c for c in theory.cmocs_in(o) if who in (None, c.beneficiary)]) for o in theory.outcomes]
+        groups = [(o, cmocs) for o, cmocs in groups if cmocs]
+        pages.append(_render("map.md.j2", theory, path, edit_base, None, title=title, who=who, groups=groups,
+                             diagram=_map_diagram(theory, path, groups, title)))
+    return pages
+
+
+def _outcomes_index(theory, edit_base):
+    return _render("outcomes.md.j2", theory, "outcomes/index.md", edit_base)
+
+
+def _outcome(theory: ProgrammeTheory, outcome: Outcome, edit_base) -> Page:
+    path = path_of(outcome)
+    cmocs = theory.cmocs_in(outcome)
+    diagram = _map_diagram(theory, path, [(outcome, list(cmocs))], f"CMOCs for the outcome {outcome.name}")
+    return _render("outcome.md.j2", theory, path, edit_base, outcome.source, outcome=outcome, cmocs=cmocs,
+                   diagram=diagram)
+
+
+def _cmoc(theory: ProgrammeTheory, cmoc: Cmoc, edit_base) -> Page:
+    path = path_of(cmoc)
+    outcome = theory.get(cmoc.outcome_group)
+    previous, following = theory.neighbours(cmoc)
+    quotes = theory.quotes_of(cmoc, with_circumstances=True)
+    return _render("cmoc.md.j2", theory, path, edit_base, cmoc.source, cmoc=cmoc, outcome=outcome,
+                   previous=previous, following=following,
+                   quotes=theory.quotes_of(cmoc), services=theory.services_of(cmoc),
+                   participants=sorted({q.participant for q in quotes}), quote_count=len(quotes),
+                   diagram=mermaid.cmoc_diagram(cmoc, outcome_url=relative(path_of(outcome), path, as_url=True)))
+
+
+def _services_index(theory: ProgrammeTheory, edit_base) -> Page:
+    # service x outcome evidence matrix: for each cell, the CMOCs of that outcome the service's quotes support
+    matrix = {s.id: {o.id: [c for c in theory.cmocs_of_service(s) if c.outcome_group == o.id]
+                     for o in theory.outcomes} for s in theory.services}
+    return _render("services.md.j2", theory, "services/index.md", edit_base, matrix=matrix)
+
+
+def _service(theory: ProgrammeTheory, service: Service, edit_base) -> Page:
+    return _render("service.md.j2", theory, path_of(service), edit_base, service.source, service=service,
+                   cmocs=theory.cmocs_of_service(service), quotes=theory.quotes_of_service(service))
+
+
+def _quotes(theory, edit_base):
+    return _render("quotes.md.j2", theory, "quotes/index.md", edit_base)
+
+
+def _theories(theory, edit_base):
+    return _render("theories.md.j2", theory, "theories/index.md", edit_base)
+
+
+def _content(theory: ProgrammeTheory, content: Content, edit_base) -> Page:
+    return _render("content.md.j2", theory, path_of(content), edit_base, content.source, content=content)

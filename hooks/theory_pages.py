@@ -1,0 +1,53 @@
+"""MkDocs hook: load theory/ once per build and add its pages as generated files.
+
+A thin adapter over peertheory (load -> validate -> render); it knows MkDocs, the core does not.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from peertheory import TheoryInvalid, load_theory
+from peertheory.pages import render_site
+
+log = get_plugin_logger(__name__)
+
+# ----------------------------------------------------------------------------- hooks
+
+_theory = None  # one per build: `mkdocs serve` keeps this module loaded across rebuilds
+
+
+def on_config(config: MkDocsConfig) -> None:
+    global _theory
+    _theory = None
+    try:
+        _theory = load_theory(theory_dir(config))
+    except TheoryInvalid as invalid:  # the same messages as `python -m peertheory check`
+        raise PluginError(f"{invalid}\nRun `python -m peertheory check` to see these without building.") from None
+
+
+@event_priority(50)  # before plugins (such as redirects) that read the file list
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    edit_base = config.edit_uri if config.edit_uri and "://" in config.edit_uri else None
+    for file in files.documentation_pages():  # hand-written pages live under docs/
+        file.edit_uri = f"{Path(config.docs_dir).name}/{file.src_uri}"
+    for page in render_site(_theory, edit_base=edit_base):
+        if files.get_file_from_path(page.path):
+            raise PluginError(f"docs/{page.path} would hide a page generated from theory/: rename or delete it")
+        file = File.generated(config, page.path, content=page.markdown)
+        file.edit_uri = page.source  # "edit" opens the YAML record, never a generated file
+        files.append(file)
+    log.debug("generated %d pages from %s", len(files.documentation_pages()), theory_dir(config))
+    return files
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def theory_dir(config: MkDocsConfig) -> Path:
+    """theory/ beside mkdocs.yml; PEERTHEORY_DIR builds another copy (tests, benchmarks)."""
+    return Path(os.environ.get("PEERTHEORY_DIR") or Path(config.config_file_path).parent / "theory")

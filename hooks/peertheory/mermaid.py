@@ -63,7 +63,9 @@ def map_diagram(groups: list[tuple[Outcome, list[Cmoc]]], *, cmoc_url, outcome_u
     lines = ["flowchart LR", f"accTitle: {plain(title)}",
              "accDescr: " + plain(f"{cmoc_count} CMOCs grouped by outcome; each CMOC node shows its mechanism "
                                   "and links to its page. The list below the diagram gives the same content as text.")]
-    for g, (outcome, cmocs) in enumerate(groups):
+    # Mermaid stacks the subgraphs of a left-to-right chart last-defined on top: define them in
+    # reverse so that they read in the theory's order.
+    for g, (outcome, cmocs) in reversed(list(enumerate(groups))):
         lines.append(f"  subgraph g{g}[{label(outcome.name)}]")
         lines.append("    direction LR")
         lines.append(f"    o{g}[{label(outcome.name)}]:::outcome")

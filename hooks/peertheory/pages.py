@@ -7,6 +7,8 @@ checks them.
 """
 from __future__ import annotations
 
+import html
+import json
 import posixpath
 import re
 from dataclasses import dataclass
@@ -127,12 +129,19 @@ def name_of(record) -> str:
     return record.title
 
 
-def _render(template: str, theory: ProgrammeTheory, path: str, edit_base: str | None, source=None, **values) -> Page:
+def _render(template: str, theory: ProgrammeTheory, path: str, edit_base: str | None, source=None, *,
+            title: str, hide: tuple[str, ...] = (), **values) -> Page:
+    """A page: front matter (title, JSON-quoted, which is valid YAML) and its body.
+
+    MkDocs and Material write page titles into the HTML unescaped (header, <title>, nav), so the
+    title is given as HTML-escaped text."""
     here = _PageContext(theory, path, edit_base)
-    markdown = _ENV.get_template(template).render(
+    meta = {"title": html.escape(" ".join(title.split()), quote=False), **({"hide": list(hide)} if hide else {})}
+    body = _ENV.get_template(template).render(
         theory=theory, study=theory.study, here=here, link=here.link, md=here.markdown, name=name_of,
-        edit_url=here.edit(source), **values)
-    return Page(path, markdown, source)
+        edit_url=here.edit(source), title=title, **values)
+    front = "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items())
+    return Page(path, f"---\n{front}---\n\n{body}", source)
 
 
 # ----------------------------------------------------------------------------- the pages
@@ -149,7 +158,8 @@ def render_site(theory: ProgrammeTheory, *, edit_base: str | None = None) -> lis
 
 
 def _home(theory, edit_base):
-    return _render("home.md.j2", theory, "index.md", edit_base, theory.study.source)
+    return _render("home.md.j2", theory, "index.md", edit_base, theory.study.source, title=theory.study.title,
+                   hide=("navigation",))
 
 
 def _map_diagram(theory: ProgrammeTheory, page: str, groups, title: str) -> Markup:
@@ -167,20 +177,21 @@ def _maps(theory: ProgrammeTheory, edit_base) -> list[Page]:
     for path, who, title in views:
         groups = [(o, [c for c in theory.cmocs_in(o) if who in (None, c.beneficiary)]) for o in theory.outcomes]
         groups = [(o, cmocs) for o, cmocs in groups if cmocs]
-        pages.append(_render("map.md.j2", theory, path, edit_base, None, title=title, who=who, groups=groups,
+        pages.append(_render("map.md.j2", theory, path, edit_base, None, title=title, hide=("toc",), who=who, groups=groups,
                              diagram=_map_diagram(theory, path, groups, title)))
     return pages
 
 
 def _outcomes_index(theory, edit_base):
-    return _render("outcomes.md.j2", theory, "outcomes/index.md", edit_base)
+    return _render("outcomes.md.j2", theory, "outcomes/index.md", edit_base, title="Outcomes")
 
 
 def _outcome(theory: ProgrammeTheory, outcome: Outcome, edit_base) -> Page:
     path = path_of(outcome)
     cmocs = theory.cmocs_in(outcome)
     diagram = _map_diagram(theory, path, [(outcome, list(cmocs))], f"CMOCs for the outcome {outcome.name}")
-    return _render("outcome.md.j2", theory, path, edit_base, outcome.source, outcome=outcome, cmocs=cmocs,
+    return _render("outcome.md.j2", theory, path, edit_base, outcome.source, title=f"Outcome: {outcome.name}",
+                   outcome=outcome, cmocs=cmocs,
                    diagram=diagram)
 
 
@@ -189,7 +200,8 @@ def _cmoc(theory: ProgrammeTheory, cmoc: Cmoc, edit_base) -> Page:
     outcome = theory.get(cmoc.outcome_group)
     previous, following = theory.neighbours(cmoc)
     quotes = theory.quotes_of(cmoc, with_circumstances=True)
-    return _render("cmoc.md.j2", theory, path, edit_base, cmoc.source, cmoc=cmoc, outcome=outcome,
+    return _render("cmoc.md.j2", theory, path, edit_base, cmoc.source, title=f"CMOC {cmoc.number}: {cmoc.title}",
+                   cmoc=cmoc, outcome=outcome,
                    previous=previous, following=following,
                    quotes=theory.quotes_of(cmoc), services=theory.services_of(cmoc),
                    participants=sorted({q.participant for q in quotes}), quote_count=len(quotes),
@@ -200,21 +212,24 @@ def _services_index(theory: ProgrammeTheory, edit_base) -> Page:
     # service x outcome evidence matrix: for each cell, the CMOCs of that outcome the service's quotes support
     matrix = {s.id: {o.id: [c for c in theory.cmocs_of_service(s) if c.outcome_group == o.id]
                      for o in theory.outcomes} for s in theory.services}
-    return _render("services.md.j2", theory, "services/index.md", edit_base, matrix=matrix)
+    return _render("services.md.j2", theory, "services/index.md", edit_base, title="Services", hide=("toc",),
+                   matrix=matrix)
 
 
 def _service(theory: ProgrammeTheory, service: Service, edit_base) -> Page:
-    return _render("service.md.j2", theory, path_of(service), edit_base, service.source, service=service,
+    return _render("service.md.j2", theory, path_of(service), edit_base, service.source,
+                   title=f"Service {service.participant}: {service.service_type}", service=service,
                    cmocs=theory.cmocs_of_service(service), quotes=theory.quotes_of_service(service))
 
 
 def _quotes(theory, edit_base):
-    return _render("quotes.md.j2", theory, "quotes/index.md", edit_base)
+    return _render("quotes.md.j2", theory, "quotes/index.md", edit_base, title="Quotes")
 
 
 def _theories(theory, edit_base):
-    return _render("theories.md.j2", theory, "theories/index.md", edit_base)
+    return _render("theories.md.j2", theory, "theories/index.md", edit_base, title="Substantive theories")
 
 
 def _content(theory: ProgrammeTheory, content: Content, edit_base) -> Page:
-    return _render("content.md.j2", theory, path_of(content), edit_base, content.source, content=content)
+    return _render("content.md.j2", theory, path_of(content), edit_base, content.source, title=content.title,
+                   content=content)

@@ -1,0 +1,160 @@
+"""The built site (real `mkdocs build --strict` output, read with lxml)."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from conftest import REPO, build, make_project
+from peertheory import load_theory
+
+THEORY = load_theory(REPO / "theory")
+
+
+def page(site: Path, url: str):
+    return lxml_html.fromstring((site / url / "index.html").read_bytes())
+
+
+def text(site: Path, url: str) -> str:
+    return page(site, url).text_content()
+
+
+def test_every_page_exists(built_site):
+    urls = ["", "map", "map/child", "map/peer", "outcomes", "services", "quotes", "theories", "methods", "discussion"]
+    urls += [f"cmoc/{c.id}" for c in THEORY.cmocs] + [f"outcomes/{o.id}" for o in THEORY.outcomes]
+    urls += [f"services/{s.id}" for s in THEORY.services]
+    for url in urls:
+        assert (built_site / url / "index.html").is_file(), url
+
+
+def test_cmoc_page_holds_the_whole_configuration(built_site):
+    cmoc = THEORY.get("cmoc-10")
+    doc = page(built_site, "cmoc/cmoc-10")
+    body = doc.text_content()
+    assert doc.findtext(".//h1").startswith("CMOC 10: Peer shares lived experience, feels empowered")
+    assert cmoc.statement in body
+    for part in (cmoc.context, cmoc.mechanism, cmoc.outcome):
+        assert part.text in body
+    assert "Eating disorder services" in body  # where the mechanism may not be triggered
+    for quote in THEORY.quotes_of(cmoc, with_circumstances=True):
+        assert quote.text in body
+    hrefs = doc.xpath("//a/@href")
+    assert "../../services/service-12/" in hrefs and "../../services/service-13/" in hrefs
+    assert "../cmoc-09/" in hrefs and "../cmoc-11/" in hrefs  # previous and next within Wellbeing
+    assert any(h.endswith("/edit/main/theory/cmocs/cmoc-10.yaml") for h in hrefs)
+    diagram = doc.xpath("//pre[contains(@class,'mermaid')]/code")[0].text_content()
+    assert "accTitle:" in diagram and "accDescr:" in diagram
+
+
+def test_edit_links_open_the_record_behind_each_page(built_site):
+    for url, record in [("cmoc/cmoc-01", "theory/cmocs/cmoc-01.yaml"), ("services/service-04", "theory/services/service-04.yaml"),
+                        ("methods", "theory/content/methods.yaml"), ("decisions/0001-mermaid", "docs/decisions/0001-mermaid.md")]:
+        edit = page(built_site, url).xpath("//a[contains(@class,'md-content__button')]/@href")
+        assert edit and edit[0].endswith("/edit/main/" + record), url
+
+
+def test_map_links_every_cmoc_and_lists_them_as_text(built_site):
+    doc = page(built_site, "map")
+    diagram = doc.xpath("//pre[contains(@class,'mermaid')]/code")[0].text_content()
+    for cmoc in THEORY.cmocs:
+        assert f'href "../cmoc/{cmoc.id}/"' in diagram
+        assert f"../cmoc/{cmoc.id}/" in doc.xpath("//article//ul//a/@href")
+    peer = page(built_site, "map/peer").xpath("//pre[contains(@class,'mermaid')]/code")[0].text_content()
+    assert [int(n) for n in re.findall(r"cmoc/cmoc-(\d+)/", peer)] == [6, 9, 10, 11]
+
+
+def test_services_table_and_evidence_matrix(built_site):
+    doc = page(built_site, "services")
+    rows = doc.xpath("//table[1]/tbody/tr")
+    assert len(rows) == 14
+    assert "(blank in Table 1)" in rows[8].text_content() and "unknown" in rows[8].text_content()
+    matrix = doc.xpath("//table[2]/tbody/tr")
+    assert len(matrix) == 10  # the interviewed participants
+    row_13 = next(r for r in matrix if "#13" in r.text_content())
+    cells = [c.text_content() for c in row_13.xpath("td")]
+    # #13's quotes: quote-01 (CMOC 1), quote-04/05 (CMOC 2), quote-07/08 (CMOC 4), quote-16 (CMOC 10)
+    assert cells[1:] == ["1: CMOC 1", "2: CMOC 2, CMOC 4", "–", "–", "1: CMOC 10"]
+
+
+def test_quotes_page_groups_by_cmoc_and_participant(built_site):
+    doc = page(built_site, "quotes")
+    assert len(doc.xpath("//div[@class='quote']")) == 22
+    assert sorted(doc.xpath("//div[@class='quote']/@id")) == [q.id for q in THEORY.quotes]
+
+
+def test_discussion_links_cmocs_by_id(built_site):
+    hrefs = page(built_site, "discussion").xpath("//article//a/@href")
+    assert "../cmoc/cmoc-03/" in hrefs and "../cmoc/cmoc-11/" in hrefs
+
+
+def test_nothing_is_loaded_from_another_origin(built_site):
+    for html_file in built_site.rglob("*.html"):
+        doc = lxml_html.fromstring(html_file.read_bytes())
+        for url in doc.xpath("//script/@src | //link[@rel='stylesheet']/@href | //img/@src | //iframe/@src"):
+            assert "://" not in url and not url.startswith("//"), f"{html_file}: {url}"
+    assert (built_site / "assets/javascripts/mermaid.min.js").stat().st_size > 1_000_000
+
+
+def test_sidebar_does_not_carry_every_cmoc(built_site):
+    nav = page(built_site, "cmoc/cmoc-01").xpath("//nav[contains(@class,'md-nav--primary')]//a/@href")
+    assert not [h for h in nav if "cmoc-" in h]
+    assert (built_site / "cmoc/cmoc-01/index.html").stat().st_size <= 30_000
+
+
+HOSTILE = '"]; x:::y %% click n1 href "javascript:alert(1)" <img src=x onerror=alert(1)> & *bold* | [[x]] \n end'
+
+
+def test_record_text_cannot_inject_html_or_break_diagrams(tmp_path):
+    project = make_project(tmp_path / "project")
+    cmoc = project / "theory/cmocs/cmoc-01.yaml"
+    source = cmoc.read_text()
+    source = source.replace('  label: "Child matched with a similar peer"', f"  label: {json.dumps(HOSTILE[:60])}")
+    source = source.replace('title: "Presence of matched peer, role-model of recovery"', f"title: {json.dumps(HOSTILE)}")
+    cmoc.write_text(source)
+    result = build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    for html_file in (tmp_path / "site").rglob("*.html"):
+        raw = html_file.read_text()
+        assert "<img src=x" not in raw, html_file
+        assert not lxml_html.fromstring(raw).xpath("//*[@onerror]"), html_file
+    doc = lxml_html.fromstring((tmp_path / "site/cmoc/cmoc-01/index.html").read_bytes())
+    shown = 'CMOC 1: "]; x:::y %% click n1 href "javascript:alert(1)" <img src=x onerror=alert(1)> & *bold* | [[x]] end'
+    assert doc.findtext(".//h1").startswith(shown)  # the text is shown as written...
+    assert doc.findtext(".//title").startswith(shown)  # ...in the title too, and nothing ran
+    diagram = doc.xpath("//pre[contains(@class,'mermaid')]/code")[0].text_content()
+    for line in diagram.splitlines():
+        if line.strip().startswith("c["):  # the hostile label: one quoted string, nothing else
+            assert re.fullmatch(r'\s*c\["[A-Za-z0-9 #;]*"\]:::context', line), line
+    assert "javascript" not in re.sub(r"#\d+;", "", "".join(re.findall(r'href "([^"]*)"', diagram)))
+
+
+def test_a_changed_record_changes_every_page_that_shows_it(tmp_path):
+    project = make_project(tmp_path / "project")
+    quote = project / "theory/quotes/quote-06.yaml"
+    old = THEORY.get("quote-06").text
+    new = old.replace("A young Muslim man", "A young man of faith")
+    quote.write_text(quote.read_text().replace("A young Muslim man", "A young man of faith"))
+    result = build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    for url in ("cmoc/cmoc-03", "quotes", "services/service-04"):
+        body = text(tmp_path / "site", url)
+        assert new in body and old not in body, url
+
+
+def test_a_broken_theory_fails_the_build_with_located_messages_and_no_site(tmp_path):
+    project = make_project(tmp_path / "project")
+    outcome = project / "theory/outcomes/hope.yaml"
+    outcome.write_text(outcome.read_text().replace("order: 1", "order: first"))
+    result = build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "theory/outcomes/hope.yaml:4:8: `order` must be a whole number" in result.stderr
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_a_dangling_diagram_link_fails_the_build(tmp_path):
+    project = make_project(tmp_path / "project")
+    (project / "docs/benchmark.md").write_text('# B\n\n``` mermaid\nflowchart LR\n  a --> b\n  click a href "../nowhere/"\n```\n')
+    result = build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "benchmark.md: diagram link '../nowhere/'" in result.stderr

@@ -28,8 +28,11 @@ def paper_text() -> str:
 
 # ----------------------------------------------------------------------------- building sites
 
+import functools
+import http.server
 import subprocess
 import sys
+import threading
 
 
 def make_project(target: Path, theory: Path | None = None) -> Path:
@@ -44,17 +47,44 @@ def make_project(target: Path, theory: Path | None = None) -> Path:
     return target
 
 
-def build(project: Path, site: Path) -> subprocess.CompletedProcess:
+def build(project: Path, site: Path, site_url: str | None = None) -> subprocess.CompletedProcess:
     """`mkdocs build --strict` of a project, as a contributor or CI runs it."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"SITE_URL": site_url} if site_url else {})}
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
-                           "-d", str(site)], capture_output=True, text=True,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                           "-d", str(site)], capture_output=True, text=True, env=env)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class SiteServer:
+    """A built site served on 127.0.0.1. The port is taken before the build, so that the site's
+    URL (sitemap, canonical links) is the origin it is served from, as with `mkdocs serve`."""
+
+    def __init__(self, project: Path, site: Path):
+        handler = functools.partial(_QuietHandler, directory=str(site))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.site = site
+        self.result = build(project, site, self.url)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The real site, built once per test run from the real theory."""
-    site = tmp_path_factory.mktemp("site")
-    result = build(REPO, site)
-    assert result.returncode == 0, result.stderr
-    return site
+def site_server(tmp_path_factory):
+    """The real site, built once per test run from the real theory, and served."""
+    server = SiteServer(REPO, tmp_path_factory.mktemp("site"))
+    assert server.result.returncode == 0, server.result.stderr
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def built_site(site_server) -> Path:
+    return site_server.site

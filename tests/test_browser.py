@@ -1,0 +1,198 @@
+"""What a reader sees: the built site served on 127.0.0.1, in Debian's Chromium driven by Playwright."""
+import json
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import REPO, SiteServer, make_project
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+AXE = REPO / "node_modules/axe-core/axe.min.js"
+# Material draws each diagram in a closed shadow root; open them so the test can see the SVG.
+OPEN_SHADOWS = ("const attach = Element.prototype.attachShadow;"
+                "Element.prototype.attachShadow = function (init) { return attach.call(this, {...init, mode: 'open'}); };")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One page in a fresh context, recording console errors and requests to other origins."""
+
+    def __init__(self, browser, origin: str, **context):
+        self.context = browser.new_context(**context)
+        self.context.add_init_script(OPEN_SHADOWS)
+        self.page = self.context.new_page()
+        self.errors, self.foreign = [], []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        host = urlsplit(origin).netloc
+        self.context.on("request", lambda r: urlsplit(r.url).netloc not in (host, "")
+                        and not r.url.startswith(("data:", "blob:")) and self.foreign.append(r.url))
+
+    def go(self, url: str):
+        self.page.goto(url)
+        self.wait_for_diagrams()
+        return self.page
+
+    def wait_for_diagrams(self):
+        # Material swaps each <pre class="mermaid"> for a <div class="mermaid"> once Mermaid has drawn it.
+        self.page.wait_for_load_state("load")
+        self.page.wait_for_function("() => !document.querySelector('pre.mermaid')", timeout=15_000)
+
+    def diagrams(self) -> list[str]:
+        """Each diagram's state: 'svg' when drawn, else what went wrong."""
+        return self.page.evaluate("""() => [...document.querySelectorAll('div.mermaid')].map(d => {
+            const svg = d.shadowRoot && d.shadowRoot.querySelector('svg');
+            if (!svg) return 'no svg';
+            return /Syntax error|Parse error/i.test(svg.textContent) ? 'syntax error' : 'svg';
+        })""")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(site_server):
+    return site_server.url
+
+
+@pytest.fixture
+def visit(browser, site_url):
+    visits = []
+
+    def open_(url: str = "", **context) -> Visit:
+        v = Visit(browser, site_url, **context)
+        visits.append(v)
+        v.go(site_url + url)
+        return v
+    yield open_
+    for v in visits:
+        v.close()
+
+
+def generated_pages(site: Path) -> list[str]:
+    return sorted(str(p.parent.relative_to(site)).replace(".", "") + "/" if p.parent != site else ""
+                  for p in site.rglob("index.html") if "assets" not in p.parts)
+
+
+def test_every_page_renders_without_errors_or_foreign_requests(built_site, visit):
+    pages = generated_pages(built_site)
+    assert len(pages) >= 40
+    drawn = 0
+    for url in pages:
+        v = visit(url)
+        states = v.diagrams()
+        assert all(s == "svg" for s in states), f"{url}: {states}"
+        assert "Syntax error" not in v.page.inner_text("body"), url
+        assert v.errors == [], f"{url}: {v.errors}"
+        assert v.foreign == [], f"{url}: {v.foreign}"
+        drawn += len(states)
+        v.close()
+    assert drawn >= 12 + 5 + 3  # CMOC pages, outcome pages, the maps
+
+
+def test_clicking_a_node_on_the_map_opens_that_cmoc(visit, site_url):
+    v = visit("map/")
+    node = v.page.locator("div.mermaid a").filter(has_text="CMOC 5:")
+    node.click()
+    v.page.wait_for_url(site_url + "cmoc/cmoc-05/")
+    v.wait_for_diagrams()
+    assert v.page.locator("h1").inner_text().startswith("CMOC 5:")
+    assert v.diagrams() == ["svg"]
+
+
+def test_diagrams_render_after_in_site_navigation(visit, site_url):
+    v = visit("")
+    v.page.wait_for_load_state("networkidle")  # instant navigation starts once the sitemap has loaded
+    v.page.evaluate("window.__sameDocument = true")  # survives only instant (in-site) navigation
+    v.page.locator("article a[href$='map/']").first.click()
+    v.page.wait_for_url(site_url + "map/")
+    v.wait_for_diagrams()
+    assert v.diagrams() == ["svg"]
+    v.page.locator("article a[href$='cmoc/cmoc-07/']").first.click()
+    v.page.wait_for_url(site_url + "cmoc/cmoc-07/")
+    v.wait_for_diagrams()
+    assert v.diagrams() == ["svg"]
+    assert v.page.evaluate("window.__sameDocument") is True, "navigation should have been in-site"
+    assert v.errors == [] and v.foreign == []
+
+
+def test_search_for_a_quote_phrase_lists_its_cmoc(visit):
+    v = visit("")
+    search = v.page.locator("input.md-search__input")
+    search.click()
+    v.page.wait_for_function(  # the search index loads in a worker; typing before it is ready is lost
+        "() => !/Initializing/i.test(document.querySelector('.md-search-result__meta').textContent)")
+    search.press_sequentially("they are there to model hope")
+    results = v.page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15_000)
+    assert "/cmoc/cmoc-01/" in results.first.get_attribute("href")
+
+
+PAGE_TYPES = ["", "map/", "outcomes/", "outcomes/hope/", "cmoc/cmoc-04/", "services/", "services/service-13/",
+              "quotes/", "theories/", "methods/", "discussion/", "decisions/0001-mermaid/"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations(visit, scheme):
+    for url in PAGE_TYPES:
+        v = visit(url, color_scheme=scheme)
+        v.page.add_script_tag(path=str(AXE))
+        found = v.page.evaluate("""async () => (await axe.run()).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""")
+        assert found == [], f"{url} ({scheme}): {found}"
+        v.close()
+
+
+@pytest.mark.parametrize("width,name", [(390, "phone"), (1280, "desktop")])
+def test_screenshots_of_a_cmoc_page_and_the_map(visit, width, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for url, what in [("cmoc/cmoc-01/", "cmoc"), ("map/", "map")]:
+        v = visit(url, viewport={"width": width, "height": 900})
+        v.page.screenshot(path=str(ARTIFACTS / f"{what}-{name}.png"), full_page=True)
+        assert (ARTIFACTS / f"{what}-{name}.png").stat().st_size > 10_000
+        v.close()
+
+
+def test_hostile_record_text_is_drawn_as_text(browser, tmp_path):
+    project = make_project(tmp_path / "project")
+    cmoc = project / "theory/cmocs/cmoc-01.yaml"
+    hostile = '"]; x:::y %% click c href "javascript:window.pwned=1" <img src=x onerror="window.pwned=1"> & end'
+    source = cmoc.read_text().replace('title: "Presence of matched peer, role-model of recovery"', f"title: {json.dumps(hostile)}")
+    source = source.replace('  label: "Child matched with a similar peer"', '  label: "<b>bold</b> %% click c \\"x\\" ::: ; end\\n"')
+    cmoc.write_text(source)
+    server = SiteServer(project, tmp_path / "site")
+    url = server.url
+    assert server.result.returncode == 0, server.result.stderr
+    try:
+        v = Visit(browser, url)
+        for page in ("cmoc/cmoc-01/", "map/", "quotes/"):
+            v.go(url + page)
+            assert all(s == "svg" for s in v.diagrams()), page
+        v.go(url + "cmoc/cmoc-01/")
+        svg_text = v.page.evaluate("document.querySelector('div.mermaid').shadowRoot.querySelector('svg').textContent")
+        assert '<b>bold</b> %% click c "x" ::: ; end' in svg_text
+        v.page.locator("div.mermaid").first.click()
+        assert v.page.evaluate("window.pwned") is None
+        assert v.errors == [] and v.foreign == []
+        v.close()
+    finally:
+        server.close()

@@ -1,0 +1,165 @@
+"""Benchmark: building the site from N CMOCs in YAML vs the same pages as hand-written Markdown.
+
+    python benchmarks/run.py [N ...]        (default: 12 100 1000 5000; `make benchmark`)
+
+For each N it writes a synthetic theory in the real schema (5 outcomes, the 14 services, two
+quotes a CMOC, a not-triggered circumstance on every fourth), then, in the same run:
+  A. builds it with the project's hooks (load -> validate -> render -> MkDocs), and
+  B. builds the same pages written out as Markdown files, with the same theme, plugins and
+     config but without the theory hook.
+It reports wall time, the ratio A/B, peak RSS of each build and the largest CMOC page, writes
+benchmarks/results.json and the table in docs/benchmark.md. Not a test: figures depend on the machine.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "benchmarks" / "out"
+sys.path.insert(0, str(REPO / "hooks"))
+
+
+def synthetic_theory(n: int, target: Path) -> None:
+    """The real theory's study, outcomes, services, theories and content, with n generated CMOCs."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(REPO / "theory", target, ignore=shutil.ignore_patterns("cmoc-*.yaml", "quote-*.yaml"))
+    outcomes = ["hope", "service-engagement", "confidence", "resilience", "wellbeing"]
+    participants = ["#01", "#02", "#04", "#06", "#07", "#08", "#10", "#11", "#12", "#13"]
+    width = max(2, len(str(n)))
+    for i in range(1, n + 1):
+        cid = f"cmoc-{i:0{width}d}"
+        quotes = [f"quote-{2 * i - 1:0{width + 1}d}", f"quote-{2 * i:0{width + 1}d}"]
+        for k, qid in enumerate(quotes):
+            (target / "quotes" / f"{qid}.yaml").write_text(
+                f"id: {qid}\nparticipant: \"{participants[(i + k) % 10]}\"\n"
+                f"text: \"Synthetic quote {qid}: peers model hope and the child engages with the service "
+                f"because the peer has been there too, and that makes it possible.\"\n")
+        circumstance = ""
+        if i % 4 == 0:
+            circumstance = (f"  - circumstance: \"Synthetic circumstance {i}\"\n    text: \"Peers absorbed into "
+                            f"clinical teams may not advocate.\"\n    quotes: [{quotes[1]}]\n")
+        shown_quotes = quotes if not circumstance else quotes[:1]
+        (target / "cmocs" / f"{cid}.yaml").write_text(f"""id: {cid}
+title: "Synthetic configuration {i}"
+outcome_group: {outcomes[i % 5]}
+beneficiary: {"peer" if i % 3 == 0 else "child"}
+statement: "When a child is matched with a similar peer {i} (C), service engagement increases (O) because the peer models recovery (M)"
+context: {{label: "Matched with a similar peer {i}", text: "a child is matched with a similar peer {i}"}}
+mechanism: {{label: "Peer models recovery", text: "the peer models recovery"}}
+outcome: {{label: "Service engagement", text: "service engagement increases"}}
+summary: |-
+  Synthetic explanatory summary for configuration {i}. Staff described how matching children
+  with similar peers normalised help-seeking, so that children kept attending. See [[cmoc-{1:0{width}d}]].
+quotes: [{", ".join(shown_quotes)}]
+not_triggered:
+{circumstance or "  []"}
+theories: [{{theory: social-comparison-theory, basis: "Synthetic link."}}]
+status: initial
+version: "1.0"
+history:
+  - {{date: null, theory_version: "0.1", version: "0.1", status: initial, change: "Preprint.", rationale: "Synthetic.", evidence: [{quotes[0]}]}}
+  - {{date: "2023-10-05", theory_version: "1.0", version: "1.0", status: initial, change: "Paper.", rationale: "Synthetic.", evidence: []}}
+""".replace("not_triggered:\n  []", "not_triggered: []"))
+    for content in (target / "content").glob("*.yaml"):  # the real discussion links real CMOC ids
+        text = content.read_text()
+        import re
+        content.write_text(re.sub(r"\[\[cmoc-\d+\]\]", f"[[cmoc-{1:0{width}d}]]", text))
+
+
+def measured(command: list[str], env: dict) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Wall time and the peak RSS (KB) of one build, measured in a child of this process alone."""
+    wrapper = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+               "r = subprocess.run(sys.argv[1:]); "
+               "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+               "sys.exit(r.returncode)")
+    result = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True, text=True, env=env)
+    if result.returncode:
+        raise SystemExit(f"build failed: {' '.join(command)}\n{result.stderr[-3000:]}")
+    seconds, rss = result.stdout.split()[-2:]
+    return float(seconds), int(rss), result
+
+
+def project(n: int, kind: str) -> Path:
+    root = OUT / f"n{n}-{kind}"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    config = (REPO / "mkdocs.yml").read_text()
+    shutil.copytree(REPO / "docs", root / "docs")
+    shutil.copytree(REPO / "overrides", root / "overrides")
+    for linked in ("hooks", "node_modules"):
+        (root / linked).symlink_to(REPO / linked)
+    if kind == "handwritten":  # the same pages as files; no theory hook
+        from peertheory import load_theory
+        from peertheory.pages import render_site
+        synthetic_theory(n, root / "theory")
+        edit_base = next(line.split(": ", 1)[1] for line in config.splitlines() if line.startswith("edit_uri:"))
+        for page in render_site(load_theory(root / "theory"), edit_base=edit_base):
+            path = root / "docs" / page.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(page.markdown)
+        shutil.rmtree(root / "theory")
+        config = config.replace("  - hooks/theory_pages.py\n", "").replace("watch:\n  - theory\n", "")
+    else:
+        synthetic_theory(n, root / "theory")
+    (root / "mkdocs.yml").write_text(config)
+    return root
+
+
+def run(sizes: list[int]) -> list[dict]:
+    rows = []
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    for n in sizes:
+        row = {"n": n}
+        for kind in ("generated", "handwritten"):
+            root = project(n, kind)
+            seconds, rss, _ = measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml")],
+                                       env)
+            cmoc_pages = list((root / "site" / "cmoc").glob("*/index.html"))
+            assert len(cmoc_pages) == n, (kind, len(cmoc_pages))
+            row[kind] = {"seconds": round(seconds, 2), "peak_rss_mb": round(rss / 1024, 1),
+                         "max_cmoc_page_kb": round(max(p.stat().st_size for p in cmoc_pages) / 1024, 1),
+                         "pages": sum(1 for _ in (root / "site").rglob("index.html"))}
+            shutil.rmtree(root / "site")
+            print(f"N={n:>5} {kind:<11} {row[kind]}", flush=True)
+        row["ratio"] = round(row["generated"]["seconds"] / row["handwritten"]["seconds"], 3)
+        rows.append(row)
+    return rows
+
+
+def report(rows: list[dict]) -> str:
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    lines = ["# Benchmark", "",
+             "Building the site from N CMOCs kept as YAML (A: load, validate, render, MkDocs) against the same",
+             "pages as hand-written Markdown (B: same theme, plugins and config, no theory hook), measured in",
+             f"the same run by `make benchmark` (`benchmarks/run.py`) on {machine}, {time.strftime('%Y-%m-%d')}.",
+             "Each CMOC has two quotes; every fourth has a not-triggered circumstance.", "",
+             "| N CMOCs | pages | A: from YAML (s) | B: hand-written (s) | A / B | peak RSS A (MB) | peak RSS B (MB) | largest CMOC page (KB) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        a, b = r["generated"], r["handwritten"]
+        lines.append(f"| {r['n']:,} | {a['pages']:,} | {a['seconds']} | {b['seconds']} | {r['ratio']} | "
+                     f"{a['peak_rss_mb']} | {b['peak_rss_mb']} | {a['max_cmoc_page_kb']} |")
+    if len(rows) > 1:
+        per_page = [r["generated"]["seconds"] / r["n"] for r in rows if r["n"] >= 100]
+        lines += ["", f"Time per CMOC from N = 100 up: {', '.join(f'{x * 1000:.0f} ms' for x in per_page)} "
+                      "(roughly constant means time is linear in N)."]
+    lines += ["", "Targets (issue 3, on a 2-core machine): time linear in N; 1,000 CMOCs in 30 s or less and",
+              "5,000 in 150 s or less; A within 1.15x of B; every CMOC page 30 KB or less; peak RSS 300 MB or",
+              "less at 5,000.", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sizes = [int(a) for a in sys.argv[1:]] or [12, 100, 1000, 5000]
+    results = run(sizes)
+    (REPO / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (REPO / "docs" / "benchmark.md").write_text(report(results))
+    print(report(results))

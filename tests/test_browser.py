@@ -196,3 +196,16 @@ def test_hostile_record_text_is_drawn_as_text(browser, tmp_path):
         v.close()
     finally:
         server.close()
+
+
+def test_a_cmoc_page_prints_as_content_alone(visit, site_url):
+    v = visit("cmoc/cmoc-03/")
+    v.page.emulate_media(media="print")
+    hidden = v.page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-footer', '.md-content__button']
+        .map(s => document.querySelector(s)).filter(Boolean).map(e => getComputedStyle(e).display)""")
+    assert hidden and set(hidden) == {"none"}
+    assert v.page.locator("h1").is_visible() and v.page.locator("div.quote").first.is_visible()
+    pdf = v.page.pdf()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+    (REPO / "test-artifacts").mkdir(exist_ok=True)
+    (REPO / "test-artifacts" / "cmoc-03-print.pdf").write_bytes(pdf)

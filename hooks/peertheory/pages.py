@@ -12,6 +12,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -46,6 +47,7 @@ def path_of(record) -> str:
     raise TypeError(record)
 
 
+@cache
 def url_of(path: str) -> str:
     """The directory URL MkDocs gives a page (use_directory_urls): cmoc/cmoc-01.md -> cmoc/cmoc-01/."""
     path, _, anchor = path.partition("#")
@@ -54,6 +56,7 @@ def url_of(path: str) -> str:
     return url + (f"#{anchor}" if anchor else "")
 
 
+@cache  # thousands of pages link the same few targets; relpath is the renderer's hot spot
 def relative(target: str, page: str, *, as_url: bool = False) -> str:
     """A link from page to target (both docs paths), as a .md path or, for diagrams, a URL."""
     if as_url:

@@ -251,11 +251,10 @@ def _check_references(theory: model.ProgrammeTheory, records: dict, failed: dict
                "list it under `quotes:` (or a not_triggered circumstance) of the CMOC it illustrates, or delete it")
 
     for page in theory.content:
-        record = by_file[page.source]
-        first_line = record.position(("body",))[0] + 1  # a block scalar starts on the next line
         for n, line in enumerate(page.body.split("\n")):
             for match in LINK.finditer(line):
                 if match.group(1) not in seen and not any(match.group(1) in ids for ids in failed.values()):
+                    first_line = by_file[page.source].position(("body",))[0] + 1  # a block starts a line later
                     problems.append(Problem(page.source, first_line + n, 0,
                                             f"[[{match.group(1)}]] does not name any record",
                                             "use the id of a CMOC, quote, service, outcome or theory"))

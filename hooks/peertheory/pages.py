@@ -1,5 +1,9 @@
 """Render the programme theory as Markdown pages: one function per kind of page.
 
+Templates write typographic characters as HTML entities (&rarr;, &ldquo;): CPython stores a
+string with any non-ASCII character at 2 or more bytes a character, and MkDocs holds every
+page's HTML until the end of a build.
+
 Pages are plain data (path, Markdown, the record file behind it). Everything from the records
 is escaped by default (see `_escape`); Markdown fields go through `_markdown`, which escapes raw
 HTML and turns `[[id]]` into links. Links between pages are relative `.md` paths, so MkDocs

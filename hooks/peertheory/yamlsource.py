@@ -9,7 +9,7 @@ PyYAML's C composer builds the node tree (fast); we construct values ourselves s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -29,12 +29,32 @@ Path_ = tuple  # a JSON path: keys and indexes from the record's root
 
 @dataclass
 class Record:
-    """A record's data, and where each value and key stands in its file."""
+    """A record's data, and where each value and key stands in its file.
+
+    Positions are found only when a message needs them (the file is read again): keeping one
+    for every value of every file costs more memory than the theory itself at 5,000 CMOCs."""
 
     file: str
     data: object
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    path: Path | None = None
+    _values: dict | None = None
+    _keys: dict | None = None
+
+    def _locate(self) -> None:
+        if self._values is None:
+            self._values, self._keys = {}, {}
+            node = yaml.compose(_decode(self.path.read_bytes()), Loader=_Loader)
+            _construct(node, (), self, [], track=True)
+
+    @property
+    def values(self) -> dict:
+        self._locate()
+        return self._values
+
+    @property
+    def keys(self) -> dict:
+        self._locate()
+        return self._keys
 
     def position(self, path: Path_) -> tuple[int, int]:
         """The closest known position of a path: the value, else its key, else its parent."""
@@ -54,11 +74,10 @@ class Record:
 def read_record(path: Path, shown_as: str) -> tuple[Record | None, list[Problem]]:
     """Read one file; return its record, or None and the problems that stopped it."""
     raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
     try:
-        text = raw.decode("utf-8")
+        text = _decode(raw)
     except UnicodeDecodeError as err:
+        raw = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
         line = raw[: err.start].count(b"\n") + 1
         column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
         return None, [Problem(shown_as, line, column,
@@ -78,9 +97,9 @@ def read_record(path: Path, shown_as: str) -> tuple[Record | None, list[Problem]
                               "text containing ': ' or starting with a special character needs quotes")]
     except yaml.YAMLError as err:  # e.g. more than one document
         return None, [Problem(shown_as, 0, 0, f"YAML error: {err}", "keep one record per file")]
-    record = Record(shown_as, None)
+    record = Record(shown_as, None, path)
     problems: list[Problem] = []
-    record.data = _construct(node, (), record, problems)
+    record.data = _construct(node, (), record, problems, track=False)
     if not isinstance(record.data, dict):
         line, column = record.position(())
         problems.append(Problem(shown_as, line, column,
@@ -90,10 +109,17 @@ def read_record(path: Path, shown_as: str) -> tuple[Record | None, list[Problem]
     return record, problems
 
 
-def _construct(node, path, record: Record, problems: list[Problem]):
-    record.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+def _decode(raw: bytes) -> str:
+    return raw[3:].decode("utf-8") if raw.startswith(b"\xef\xbb\xbf") else raw.decode("utf-8")
+
+
+def _construct(node, path, record: Record, problems: list[Problem], *, track: bool):
+    """Python values from a node tree; with track, note the position of every value and key."""
+    if track:
+        record._values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
+        seen_at: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
@@ -106,19 +132,20 @@ def _construct(node, path, record: Record, problems: list[Problem]):
                                         "write the fields out in full"))
                 continue
             if key in result:
-                first = record.keys[path + (key,)]
                 problems.append(Problem(record.file, line, column,
-                                        f"field `{key}` appears twice in the same mapping (first on line {first[0]}); "
-                                        "YAML would silently keep only the last one",
+                                        f"field `{key}` appears twice in the same mapping (first on line "
+                                        f"{seen_at[key]}); YAML would silently keep only the last one",
                                         "remove one of them, or merge their contents"))
                 continue
-            record.keys[path + (key,)] = (line, column)
-            result[key] = _construct(value_node, path + (key,), record, problems)
+            seen_at[key] = line
+            if track:
+                record._keys[path + (key,)] = (line, column)
+            result[key] = _construct(value_node, path + (key,), record, problems, track=track)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, path + (i,), record, problems) for i, item in enumerate(node.value)]
+        return [_construct(item, path + (i,), record, problems, track=track) for i, item in enumerate(node.value)]
     if not node.tag.startswith("tag:yaml.org,2002:"):  # an explicit `!custom` tag
-        line, column = record.values[path]
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
         problems.append(Problem(record.file, line, column, f"YAML tag {node.tag!r} is not supported",
                                 "remove the `!tag` in front of the value"))
     return _scalar(node)

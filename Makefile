@@ -12,6 +12,7 @@ setup: $(VENV)/.installed node_modules/.installed
 $(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps cffconvert==2.0.0
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -11,7 +11,7 @@ from mkdocs.plugins import event_priority
 
 @event_priority(-100)  # after every plugin has seen the Markdown and the HTML
 def on_page_content(html, *, page, config, files):
-    page.markdown = None
+    page.markdown = ""  # not None: Page.title returns None when the Markdown is None
     if page.file.abs_src_path is None:  # a generated page: its Markdown lives in the File too
         page.file.content_string = ""
     return html

@@ -12,7 +12,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+import html
+
 from peertheory import TheoryInvalid, load_theory
+from peertheory.citation import cite, head_metadata
+from peertheory.downloads import citation_files, data_files
 from peertheory.pages import render_site
 
 log = get_plugin_logger(__name__)
@@ -36,14 +40,26 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     edit_base = config.edit_uri if config.edit_uri and "://" in config.edit_uri else None
     for file in files.documentation_pages():  # hand-written pages live under docs/
         file.edit_uri = f"{Path(config.docs_dir).name}/{file.src_uri}"
-    for page in render_site(_theory, edit_base=edit_base):
+    for page in render_site(_theory, edit_base=edit_base, site_url=config.site_url):
         if files.get_file_from_path(page.path):
             raise PluginError(f"docs/{page.path} would hide a page generated from theory/: rename or delete it")
         file = File.generated(config, page.path, content=page.markdown)
         file.edit_uri = page.source  # "edit" opens the YAML record, never a generated file
         files.append(file)
+    for download in citation_files(_theory, config.site_url) + data_files(_theory):
+        files.append(File.generated(config, download.path, content=download.content))
     log.debug("generated %d pages from %s", len(files.documentation_pages()), theory_dir(config))
     return files
+
+
+def on_page_context(context, *, page, config, nav):
+    """Citation metadata in the head of every page (overrides/main.html writes it out)."""
+    title = None if page.is_homepage else html.unescape(page.title or "")  # titles are HTML-escaped
+    cited = cite(_theory.study, site_url=config.site_url, page_url=page.url if page.url != "./" else "", title=title,
+                 key=page.file.src_uri.removesuffix(".md").replace("/", "-"))
+    context["citation_head"] = head_metadata(cited, _theory.study.licence)
+    page.canonical_url = cited.url  # canonical = the pinned edition address, as in the citation
+    return context
 
 
 # ----------------------------------------------------------------------------- helpers

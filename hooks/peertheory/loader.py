@@ -103,6 +103,7 @@ def _build(records: dict) -> model.ProgrammeTheory:
     return model.ProgrammeTheory(
         study=model.Study(
             title=s["title"], version=s["version"], released=s["released"], summary=s["summary"],
+            publisher=s["publisher"],
             paper_title=paper["title"], authors=tuple(model.Author(**a) for a in paper["authors"]),
             journal=paper["journal"], volume=paper["volume"], article=paper["article"], year=paper["year"],
             published=paper["published"], doi=paper["doi"], licence=paper["licence"]["name"],

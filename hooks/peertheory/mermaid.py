@@ -53,8 +53,8 @@ def cmoc_diagram(cmoc: Cmoc, *, outcome_url: str) -> Markup:
     for i, circumstance in enumerate(cmoc.not_triggered):
         lines += [f"  x{i}[{label('May not be triggered: ' + circumstance.circumstance)}]:::blocked",
                   f"  x{i} -. blocks .-> m"]
-    lines += [f'  click o href "{href(outcome_url)}" "{plain("All CMOCs for this outcome")}"', *_CLASSES]
-    return fence(lines)
+    lines += [f'  click o href "{href(outcome_url)}" "{plain("All CMOCs for this outcome")}"']
+    return fence(lines + _classes(lines))
 
 
 def map_diagram(groups: list[tuple[Outcome, list[Cmoc]]], *, cmoc_url, outcome_url, title: str) -> Markup:
@@ -78,7 +78,13 @@ def map_diagram(groups: list[tuple[Outcome, list[Cmoc]]], *, cmoc_url, outcome_u
         lines.append(f'  click o{g} href "{href(outcome_url(outcome))}" "{plain(outcome.name)}"')
         for cmoc in cmocs:
             lines.append(f'  click n{cmoc.number} href "{href(cmoc_url(cmoc))}" "{plain(cmoc.title)}"')
-    return fence(lines + _CLASSES)
+    return fence(lines + _classes(lines))
+
+
+def _classes(lines: list[str]) -> list[str]:
+    """The class definitions a diagram uses (every byte counts on a phone)."""
+    used = "\n".join(lines)
+    return [c for c in _CLASSES if f":::{c.split()[1]}" in used]
 
 
 # Colours pass WCAG AA contrast with the dark text; beneficiary is also said in words, not colour alone.

@@ -136,6 +136,7 @@ class Study:
     version: str
     released: str
     summary: str
+    publisher: str  # of this web edition
     paper_title: str
     authors: tuple[Author, ...]
     journal: str

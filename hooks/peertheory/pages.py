@@ -21,7 +21,8 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import mermaid
+from . import citation, mermaid
+from .downloads import cmoc_citation
 from .loader import LINK
 from .model import Cmoc, Content, Outcome, ProgrammeTheory, Quote, Service, SubstantiveTheory
 
@@ -146,27 +147,28 @@ def _render(template: str, theory: ProgrammeTheory, path: str, edit_base: str | 
     meta = {"title": html.escape(" ".join(title.split()), quote=False), **({"hide": list(hide)} if hide else {})}
     body = _ENV.get_template(template).render(
         theory=theory, study=theory.study, here=here, link=here.link, md=here.markdown, name=name_of,
-        edit_url=here.edit(source), title=title, **values)
+        edit_url=here.edit(source), title=title, styles=citation.STYLES, **values)
     front = "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items())
     return Page(path, f"---\n{front}---\n\n{body}", source)
 
 
 # ----------------------------------------------------------------------------- the pages
 
-def render_site(theory: ProgrammeTheory, *, edit_base: str | None = None) -> list[Page]:
-    """Every generated page of the site."""
-    pages = [_home(theory, edit_base), *_maps(theory, edit_base), _outcomes_index(theory, edit_base),
+def render_site(theory: ProgrammeTheory, *, edit_base: str | None = None,
+                site_url: str = "https://example.org/") -> list[Page]:
+    """Every generated page of the site. site_url makes the pinned edition URLs in citations."""
+    pages = [_home(theory, edit_base, site_url), *_maps(theory, edit_base), _outcomes_index(theory, edit_base),
              _services_index(theory, edit_base), _quotes(theory, edit_base), _theories(theory, edit_base)]
     pages += [_outcome(theory, outcome, edit_base) for outcome in theory.outcomes]
-    pages += [_cmoc(theory, cmoc, edit_base) for cmoc in theory.cmocs]
+    pages += [_cmoc(theory, cmoc, edit_base, site_url) for cmoc in theory.cmocs]
     pages += [_service(theory, service, edit_base) for service in theory.services]
     pages += [_content(theory, content, edit_base) for content in theory.content]
     return pages
 
 
-def _home(theory, edit_base):
+def _home(theory, edit_base, site_url):
     return _render("home.md.j2", theory, "index.md", edit_base, theory.study.source, title=theory.study.title,
-                   hide=("navigation",))
+                   hide=("navigation",), cited=citation.cite(theory.study, site_url=site_url))
 
 
 def _map_diagram(theory: ProgrammeTheory, page: str, groups, title: str) -> Markup:
@@ -202,7 +204,7 @@ def _outcome(theory: ProgrammeTheory, outcome: Outcome, edit_base) -> Page:
                    diagram=diagram)
 
 
-def _cmoc(theory: ProgrammeTheory, cmoc: Cmoc, edit_base) -> Page:
+def _cmoc(theory: ProgrammeTheory, cmoc: Cmoc, edit_base, site_url) -> Page:
     path = path_of(cmoc)
     outcome = theory.get(cmoc.outcome_group)
     previous, following = theory.neighbours(cmoc)
@@ -212,6 +214,7 @@ def _cmoc(theory: ProgrammeTheory, cmoc: Cmoc, edit_base) -> Page:
                    previous=previous, following=following,
                    quotes=theory.quotes_of(cmoc), services=theory.services_of(cmoc),
                    participants=sorted({q.participant for q in quotes}), quote_count=len(quotes),
+                   cited=cmoc_citation(theory, cmoc, site_url),
                    diagram=mermaid.cmoc_diagram(cmoc, outcome_url=relative(path_of(outcome), path, as_url=True)))
 
 

@@ -5,7 +5,7 @@ VENV ?= .venv
 export NO_MKDOCS_2_WARNING := 1  # silence the MkDocs 2.0 banner; our exit plan is in CHANGELOG
 PY := $(VENV)/bin/python
 
-.PHONY: setup serve build check test benchmark clean
+.PHONY: setup serve build check test benchmark release clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -31,6 +31,14 @@ check: setup
 test: setup
 	$(PY) -m peertheory check
 	$(PY) -m pytest
+
+# Freeze the theory's current version as an edition (editions/<version>.json) and publish it with
+# mike on the gh-pages branch, under <version>/ with latest/ redirecting to it. Commit the snapshot.
+release: setup
+	$(PY) -m peertheory release
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/mike deploy --update-aliases --alias-type=redirect \
+	  "$$($(PY) -m peertheory version)" latest
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/mike set-default latest
 
 benchmark: setup
 	$(PY) benchmarks/run.py

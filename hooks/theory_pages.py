@@ -17,6 +17,7 @@ import html
 from peertheory import TheoryInvalid, load_theory
 from peertheory.citation import cite, head_metadata
 from peertheory.downloads import citation_files, data_files
+from peertheory.editions import check_published, load_editions
 from peertheory.pages import render_site
 
 log = get_plugin_logger(__name__)
@@ -24,15 +25,21 @@ log = get_plugin_logger(__name__)
 # ----------------------------------------------------------------------------- hooks
 
 _theory = None  # one per build: `mkdocs serve` keeps this module loaded across rebuilds
+_editions: list = []
+_site_root = ""
 
 
 def on_config(config: MkDocsConfig) -> None:
-    global _theory
-    _theory = None
+    global _theory, _editions, _site_root
+    _theory, _editions = None, load_editions(theory_dir(config).parent / "editions")
     try:
         _theory = load_theory(theory_dir(config))
+        problems = check_published(_theory, _editions)
+        if problems:
+            raise TheoryInvalid(problems)
     except TheoryInvalid as invalid:  # the same messages as `python -m peertheory check`
         raise PluginError(f"{invalid}\nRun `python -m peertheory check` to see these without building.") from None
+    _site_root = site_root(config, _theory.study.version)
 
 
 @event_priority(50)  # before plugins (such as redirects) that read the file list
@@ -40,13 +47,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     edit_base = config.edit_uri if config.edit_uri and "://" in config.edit_uri else None
     for file in files.documentation_pages():  # hand-written pages live under docs/
         file.edit_uri = f"{Path(config.docs_dir).name}/{file.src_uri}"
-    for page in render_site(_theory, edit_base=edit_base, site_url=config.site_url):
+    for page in render_site(_theory, edit_base=edit_base, site_url=_site_root, editions=_editions):
         if files.get_file_from_path(page.path):
             raise PluginError(f"docs/{page.path} would hide a page generated from theory/: rename or delete it")
         file = File.generated(config, page.path, content=page.markdown)
         file.edit_uri = page.source  # "edit" opens the YAML record, never a generated file
         files.append(file)
-    for download in citation_files(_theory, config.site_url) + data_files(_theory):
+    for download in citation_files(_theory, _site_root) + data_files(_theory):
         files.append(File.generated(config, download.path, content=download.content))
     log.debug("generated %d pages from %s", len(files.documentation_pages()), theory_dir(config))
     return files
@@ -55,14 +62,27 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def on_page_context(context, *, page, config, nav):
     """Citation metadata in the head of every page (overrides/main.html writes it out)."""
     title = None if page.is_homepage else html.unescape(page.title or "")  # titles are HTML-escaped
-    cited = cite(_theory.study, site_url=config.site_url, page_url=page.url if page.url != "./" else "", title=title,
+    cited = cite(_theory.study, site_url=_site_root, page_url=page.url if page.url != "./" else "", title=title,
                  key=page.file.src_uri.removesuffix(".md").replace("/", "-"))
     context["citation_head"] = head_metadata(cited, _theory.study.licence)
+    context["edition"] = cited  # the banner: which edition this is, and this page in the latest
     page.canonical_url = cited.url  # canonical = the pinned edition address, as in the citation
     return context
 
 
 # ----------------------------------------------------------------------------- helpers
+
+def site_root(config: MkDocsConfig, version: str) -> str:
+    """The site's address without an edition folder. `mike deploy V` builds with site_url <root>/V."""
+    url = (config.site_url or "").rstrip("/")
+    edition = os.environ.get("MIKE_DOCS_VERSION")
+    if edition:
+        if edition != version:
+            raise PluginError(f"deploying edition {edition}, but theory/study.yaml says version {version}: "
+                              "use `make release`, which deploys the version the theory records")
+        url = url.removesuffix(f"/{edition}")
+    return url + "/"
+
 
 def theory_dir(config: MkDocsConfig) -> Path:
     """theory/ beside mkdocs.yml; PEERTHEORY_DIR builds another copy (tests, benchmarks)."""

@@ -42,6 +42,7 @@ def make_project(target: Path, theory: Path | None = None) -> Path:
     for folder in ("docs", "overrides"):
         shutil.copytree(REPO / folder, target / folder)
     shutil.copytree(theory or THEORY, target / "theory")
+    shutil.copytree(REPO / "editions", target / "editions")
     for linked in ("hooks", "node_modules"):
         (target / linked).symlink_to(REPO / linked)
     return target

@@ -28,11 +28,15 @@ def citation_files(theory: ProgrammeTheory, site_url: str) -> list[Download]:
     return [Download(f"cite/{name}.{ext}", make(c)) for name, c in cited for ext, make in citation.DOWNLOADS.items()]
 
 
+def theory_data(theory: ProgrammeTheory) -> dict:
+    """The whole theory as plain data: the download, and the snapshot of a released edition."""
+    return {"edition": theory.study.version, "released": theory.study.released,
+            **{f.name: _plain(getattr(theory, f.name)) for f in dataclasses.fields(theory)}}
+
+
 def data_files(theory: ProgrammeTheory) -> list[Download]:
     """This edition's theory: whole as JSON, CMOCs, quotes and services as CSV, and the JSON Schemas."""
-    whole = {"edition": theory.study.version, "released": theory.study.released,
-             **{f.name: _plain(getattr(theory, f.name)) for f in dataclasses.fields(theory)}}
-    files = [Download("data/theory.json", json.dumps(whole, indent=2, ensure_ascii=False) + "\n")]
+    files = [Download("data/theory.json", json.dumps(theory_data(theory), indent=2, ensure_ascii=False) + "\n")]
     files.append(_csv("data/cmocs.csv", ["id", "title", "outcome_group", "beneficiary", "statement", "context",
                                          "mechanism", "outcome", "status", "version", "quotes", "services"],
                       [[c.id, c.title, c.outcome_group, c.beneficiary, c.statement, c.context.text, c.mechanism.text,

@@ -21,8 +21,8 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import citation, mermaid
-from .downloads import cmoc_citation
+from . import citation, editions as editions_, mermaid
+from .downloads import cmoc_citation, theory_data
 from .loader import LINK
 from .model import Cmoc, Content, Outcome, ProgrammeTheory, Quote, Service, SubstantiveTheory
 
@@ -154,10 +154,12 @@ def _render(template: str, theory: ProgrammeTheory, path: str, edit_base: str | 
 
 # ----------------------------------------------------------------------------- the pages
 
-def render_site(theory: ProgrammeTheory, *, edit_base: str | None = None,
-                site_url: str = "https://example.org/") -> list[Page]:
-    """Every generated page of the site. site_url makes the pinned edition URLs in citations."""
+def render_site(theory: ProgrammeTheory, *, edit_base: str | None = None, site_url: str = "https://example.org/",
+                editions: list | None = None) -> list[Page]:
+    """Every generated page of the site. site_url makes the pinned edition URLs in citations;
+    editions are the released snapshots, oldest first."""
     pages = [_home(theory, edit_base, site_url), *_maps(theory, edit_base), _outcomes_index(theory, edit_base),
+             _changes(theory, edit_base, editions or []),
              _services_index(theory, edit_base), _quotes(theory, edit_base), _theories(theory, edit_base)]
     pages += [_outcome(theory, outcome, edit_base) for outcome in theory.outcomes]
     pages += [_cmoc(theory, cmoc, edit_base, site_url) for cmoc in theory.cmocs]
@@ -238,6 +240,42 @@ def _quotes(theory, edit_base):
 
 def _theories(theory, edit_base):
     return _render("theories.md.j2", theory, "theories/index.md", edit_base, title="Substantive theories")
+
+
+def _changes(theory: ProgrammeTheory, edit_base, editions: list) -> Page:
+    """What changed: edition by edition (from the snapshots), and every history entry by theory version."""
+    current = theory_data(theory)
+    diffs, previous_of = [], {}
+    for i, edition in enumerate(editions):
+        before = editions[i - 1] if i else None
+        diffs.append((edition, editions_.diff(before, edition.data) if before else None))
+        if before:
+            previous_of[edition.version] = before.version
+    unreleased = editions_.diff(editions[-1], current) if editions else []
+    by_version: dict[str, list] = {}
+    for cmoc in theory.cmocs:
+        for entry in cmoc.history:
+            by_version.setdefault(entry.theory_version, []).append((cmoc, entry))
+    history = sorted(by_version.items(), key=lambda item: editions_.version_key(item[0]), reverse=True)
+    return _render("changes.md.j2", theory, "changes.md", edit_base, title="What changed",
+                   editions=editions, edition_diffs=list(reversed(diffs)), previous_of=previous_of,
+                   unreleased=unreleased, history=history, change_list=_change_list(theory))
+
+
+def _change_list(theory: ProgrammeTheory):
+    """A macro-like helper: CMOC changes as Markdown, each field before and after."""
+    def render(changes) -> Markup:
+        lines = []
+        for change in changes:
+            record = theory.by_id.get(change.cmoc_id)
+            name = f"{_escape(change.cmoc_id)}: {_escape(change.title)}"
+            lines.append(f"- **{change.kind}**: " + (f"[{name}]({relative(path_of(record), 'changes.md')})"
+                                                    if record else name))
+            for field in change.fields:
+                lines.append(f"    - {_escape(field.field)}: <del>{_escape(field.before) or '(none)'}</del> "
+                             f"&rarr; <ins>{_escape(field.after) or '(none)'}</ins>")
+        return Markup("\n".join(lines) + "\n")
+    return render
 
 
 def _content(theory: ProgrammeTheory, content: Content, edit_base) -> Page:

@@ -95,3 +95,17 @@ def test_check_command_fails_with_the_same_messages(theory_copy):
     assert result.returncode == 1
     assert expected[0].split(": ", 1)[1] in result.stderr
     assert "theory/cmocs/cmoc-07.yaml:6:" in result.stderr
+
+
+def test_a_reviewed_quote_passes_the_deidentification_check(theory_copy):
+    _apply("deid-name", theory_copy)
+    quote = theory_copy / "quotes" / "quote-23.yaml"
+    quote.write_text(quote.read_text() + "deidentification:\n  reviewed_by: \"A. Reviewer\"\n"
+                     "  reason: \"A pseudonym chosen by the participant; no real person is named.\"\n")
+    theory = load_theory(theory_copy)
+    assert theory.get("quote-23").reviewed[0] == "A. Reviewer"
+
+
+def test_the_papers_quotes_need_no_review():
+    theory = load_theory(Path(__file__).parent.parent / "theory")
+    assert all(q.reviewed is None for q in theory.quotes)  # and the theory loads: none is flagged

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from . import model
+from .deidentify import findings
 from .problems import Problem, TheoryInvalid
 from .schema import check_record
 from .yamlsource import Record, read_record
@@ -247,6 +248,12 @@ def _check_references(theory: model.ProgrammeTheory, records: dict, failed: dict
             at(q.source, ("participant",), f"participant {q.participant} is not the tag of any service",
                "participant tags are the rows of Table 1 (theory/services/): use one of "
                + ", ".join(sorted(participants)))
+        hits = findings(q.text)
+        if hits and q.reviewed is None:
+            what = "; ".join(f"{kind} {text!r}" for kind, text in hits)
+            at(q.source, ("text",), f"quote `{q.id}` may identify a person: {what}",
+               "remove it or replace it with a description in [brackets]; if a reviewer is sure it cannot "
+               "identify anyone, add `deidentification:` with `reviewed_by:` and `reason:`")
         if q.id not in used_quotes and not failed["cmoc"]:
             at(q.source, ("id",), f"quote `{q.id}` is not used by any CMOC",
                "list it under `quotes:` (or a not_triggered circumstance) of the CMOC it illustrates, or delete it")

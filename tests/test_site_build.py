@@ -157,3 +157,32 @@ def test_a_dangling_diagram_link_fails_the_build(tmp_path):
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
     assert "benchmark.md: diagram link '../nowhere/'" in result.stderr
+
+
+def test_field_reference_lists_every_field_of_every_schema(built_site):
+    from peertheory.schema import KINDS, inlined_schema
+    doc = page(built_site, "reference/fields")
+    listed = set(doc.xpath("//article//td[1]/code/text()"))
+
+    def names(schema, prefix=""):
+        for name, spec in schema.get("properties", {}).items():
+            yield prefix + name
+            if spec.get("type") == "object":
+                yield from names(spec, f"{prefix}{name}.")
+            if spec.get("items", {}).get("type") == "object":
+                yield from names(spec["items"], f"{prefix}{name}[].")
+    for kind in KINDS:
+        missing = set(names(inlined_schema(kind))) - listed
+        assert not missing, (kind, missing)
+    assert "history[].rationale" in listed and "modality.delivery" in listed
+
+
+def test_rameses_ii_page_maps_all_twenty_items_to_real_pages(built_site):
+    doc = page(built_site, "reporting/rameses-ii")
+    rows = doc.xpath("//article//tbody/tr")
+    assert [r.xpath("td[1]")[0].text_content() for r in rows] == [str(i) for i in range(1, 21)]
+    for href in doc.xpath("//article//tbody//a/@href"):
+        target = (built_site / "reporting/rameses-ii" / href.split("#")[0]).resolve()
+        assert (target / "index.html").is_file() or target.is_file(), href
+    ethics = rows[5].xpath(".//a/@href")
+    assert ethics == ["../../methods/#21-ethical-approval"]

@@ -21,7 +21,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import citation, editions as editions_, mermaid
+from . import citation, editions as editions_, mermaid, reference
 from .downloads import cmoc_citation, theory_data
 from .loader import LINK
 from .model import Cmoc, Content, Outcome, ProgrammeTheory, Quote, Service, SubstantiveTheory
@@ -159,7 +159,7 @@ def render_site(theory: ProgrammeTheory, *, edit_base: str | None = None, site_u
     """Every generated page of the site. site_url makes the pinned edition URLs in citations;
     editions are the released snapshots, oldest first."""
     pages = [_home(theory, edit_base, site_url), *_maps(theory, edit_base), _outcomes_index(theory, edit_base),
-             _changes(theory, edit_base, editions or []),
+             _changes(theory, edit_base, editions or []), _fields(theory, edit_base), _rameses(theory, edit_base),
              _services_index(theory, edit_base), _quotes(theory, edit_base), _theories(theory, edit_base)]
     pages += [_outcome(theory, outcome, edit_base) for outcome in theory.outcomes]
     pages += [_cmoc(theory, cmoc, edit_base, site_url) for cmoc in theory.cmocs]
@@ -276,6 +276,30 @@ def _change_list(theory: ProgrammeTheory):
                              f"&rarr; <ins>{_escape(field.after) or '(none)'}</ins>")
         return Markup("\n".join(lines) + "\n")
     return render
+
+
+def _fields(theory: ProgrammeTheory, edit_base) -> Page:
+    return _render("fields.md.j2", theory, "reference/fields.md", edit_base, title="Field reference",
+                   kinds=reference.field_reference())
+
+
+# Page names for the RAMESES II mapping: docs path -> how a reader knows the page.
+_SITE_PAGES = {"index.md": "Home", "map/index.md": "Theory map", "outcomes/index.md": "Outcomes",
+               "services/index.md": "Services", "quotes/index.md": "Quotes", "theories/index.md": "Substantive theories",
+               "changes.md": "What changed", "methods.md": "Methods", "discussion.md": "Discussion"}
+
+
+def _rameses(theory: ProgrammeTheory, edit_base) -> Page:
+    path = "reporting/rameses-ii.md"
+    items = reference.rameses_items()
+    names = {}
+    for item in items:
+        for target in item["pages"]:
+            page, _, anchor = target.partition("#")
+            section = ".".join(anchor.split("-")[0])  # "23-programme-theory": the paper's section 2.3
+            names[target] = _SITE_PAGES.get(page, page) + (f", section {section}" if anchor else "")
+    return _render("rameses.md.j2", theory, path, edit_base, title="RAMESES II reporting items",
+                   items=items, page_names=names, relative_link=lambda target: Markup(relative(target, path)))
 
 
 def _content(theory: ProgrammeTheory, content: Content, edit_base) -> Page:

@@ -23,14 +23,23 @@ def schema_path(kind: str) -> Path:
 
 
 @cache
+def _schemas() -> dict[str, dict]:
+    return {kind: json.loads(schema_path(kind).read_text()) for kind in KINDS + ("common",)}
+
+
+def inlined_schema(kind: str) -> dict:
+    """A kind's schema with the shared definitions of common.schema.json written in place."""
+    return _inline(_schemas()[kind], _schemas()["common"]["$defs"])
+
+
+@cache
 def _validators() -> dict[str, Draft202012Validator]:
-    schemas = {kind: json.loads(schema_path(kind).read_text()) for kind in KINDS + ("common",)}
+    schemas = _schemas()
     registry = Registry().with_resources(
         (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values())
-    definitions = schemas["common"]["$defs"]
     # The files use $ref to common.schema.json (for editors); resolving it per value costs ~40% of
     # loading, so validate against a copy with the shared definitions written in place.
-    return {kind: Draft202012Validator(_inline(schemas[kind], definitions), registry=registry) for kind in KINDS}
+    return {kind: Draft202012Validator(inlined_schema(kind), registry=registry) for kind in KINDS}
 
 
 def _inline(node, definitions: dict):

@@ -19,6 +19,21 @@ def main(argv: list[str] | None = None) -> int:
                                   "(editions/<version>.json); `make release` also publishes it with mike")
     release.add_argument("theory_dir", nargs="?", default="theory", type=Path)
     commands.add_parser("version", help="print the theory's current version (theory/study.yaml)")
+    new = commands.add_parser("new", help="write a new record with the next free ID")
+    new_kinds = new.add_subparsers(dest="kind", required=True)
+    new_cmoc = new_kinds.add_parser("cmoc", help="a proposed CMOC with placeholders to fill in")
+    new_cmoc.add_argument("--outcome", required=True, help="the outcome's id, e.g. hope")
+    new_cmoc.add_argument("--beneficiary", required=True, choices=["child", "peer"])
+    new_cmoc.add_argument("--title", required=True)
+    new_quote = new_kinds.add_parser("quote", help="a quote, listed under the CMOC it illustrates")
+    new_quote.add_argument("--participant", required=True, help='the participant tag, e.g. "#13"')
+    new_quote.add_argument("--cmoc", required=True, help="the id of the CMOC it illustrates")
+    new_quote.add_argument("--text", required=True, help="the quote, verbatim, without quotation marks")
+    issue = commands.add_parser("from-issue", help="print the YAML record that a filled issue form describes")
+    issue.add_argument("form", type=Path, help="the form, e.g. .github/ISSUE_TEMPLATE/new-cmoc.yml")
+    issue.add_argument("body", type=Path, help="a file holding the issue's body (- for standard input)")
+    summary = commands.add_parser("summary", help="Markdown summary of the theory change against a git ref")
+    summary.add_argument("--base", default="origin/main")
     cff = commands.add_parser("citation-cff", help="print CITATION.cff made from theory/study.yaml and mkdocs.yml")
     cff.add_argument("--config", default="mkdocs.yml", type=Path)
     args = parser.parse_args(argv)
@@ -27,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "version":
         print(load_theory(Path("theory")).study.version)
         return 0
+    if args.command in ("new", "from-issue", "summary"):
+        return _contrib(args)
     try:
         theory = load_theory(args.theory_dir)
         problems = check_published(theory, load_editions(args.theory_dir.parent / "editions"), args.theory_dir.name)
@@ -39,6 +56,34 @@ def main(argv: list[str] | None = None) -> int:
         return _release(theory, args.theory_dir.parent / "editions")
     print(f"theory {theory.study.version} is valid: {len(theory.cmocs)} CMOCs, {len(theory.quotes)} quotes, "
           f"{len(theory.services)} services, {len(theory.outcomes)} outcomes")
+    return 0
+
+
+def _contrib(args) -> int:
+    import datetime
+
+    from . import contrib
+    theory_dir = Path("theory")
+    today = datetime.date.today().isoformat()
+    if args.command == "summary":
+        print(contrib.change_summary(Path("."), args.base), end="")
+        return 0
+    version = load_theory(theory_dir).study.version
+    if args.command == "from-issue":
+        body = sys.stdin.read() if str(args.body) == "-" else args.body.read_text()
+        kind = "cmoc" if "cmoc" in args.form.name else "quote"
+        record_id = contrib.next_id(theory_dir / f"{kind}s", kind)
+        text, problems = contrib.issue_to_yaml(args.form, body, record_id=record_id, today=today, version=version)
+        print(text, end="")
+        for problem in problems:
+            print(f"{problem}", file=sys.stderr)
+        return 1 if problems else 0
+    if args.kind == "cmoc":
+        path = contrib.new_cmoc(theory_dir, outcome=args.outcome, beneficiary=args.beneficiary, title=args.title,
+                                today=today, version=version)
+    else:
+        path = contrib.new_quote(theory_dir, participant=args.participant, cmoc=args.cmoc, text=args.text)
+    print(f"wrote {path}: fill in what it asks, then run `python -m peertheory check`")
     return 0
 
 

@@ -37,13 +37,15 @@ class Record:
     file: str
     data: object
     path: Path | None = None
+    text: str | None = None  # for a record made in memory (an issue form), instead of a path
     _values: dict | None = None
     _keys: dict | None = None
 
     def _locate(self) -> None:
         if self._values is None:
             self._values, self._keys = {}, {}
-            node = yaml.compose(_decode(self.path.read_bytes()), Loader=_Loader)
+            node = yaml.compose(self.text if self.text is not None else _decode(self.path.read_bytes()),
+                                Loader=_Loader)
             _construct(node, (), self, [], track=True)
 
     @property

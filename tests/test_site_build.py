@@ -186,3 +186,20 @@ def test_rameses_ii_page_maps_all_twenty_items_to_real_pages(built_site):
         assert (target / "index.html").is_file() or target.is_file(), href
     ethics = rows[5].xpath(".//a/@href")
     assert ethics == ["../../methods/#21-ethical-approval"]
+
+
+def test_a_merged_cmoc_stays_published_and_links_its_successor(tmp_path):
+    project = make_project(tmp_path / "project")
+    cmoc = project / "theory/cmocs/cmoc-03.yaml"
+    cmoc.write_text(cmoc.read_text().replace('status: initial\nversion: "1.0"',
+                                             'status: merged\nversion: "2.0"\nreplaced_by: [cmoc-02]')
+                    + '  - {date: "2026-11-22", theory_version: "1.0", version: "2.0", status: merged, '
+                      'change: "Merged into CMOC 2.", rationale: "Same mechanism.", evidence: []}\n')
+    result = build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    doc = page(tmp_path / "site", "cmoc/cmoc-03")
+    warning = doc.xpath("//div[contains(@class,'admonition') and contains(@class,'warning')]")[0]
+    assert "This CMOC has been merged" in warning.text_content()
+    assert warning.xpath(".//a/@href") == ["../cmoc-02/"]
+    changes = text(tmp_path / "site", "changes")
+    assert "cmoc-03" in changes and "initial" in changes and "merged" in changes  # not yet released

@@ -259,23 +259,7 @@ def _changes(theory: ProgrammeTheory, edit_base, editions: list) -> Page:
     history = sorted(by_version.items(), key=lambda item: editions_.version_key(item[0]), reverse=True)
     return _render("changes.md.j2", theory, "changes.md", edit_base, title="What changed",
                    editions=editions, edition_diffs=list(reversed(diffs)), previous_of=previous_of,
-                   unreleased=unreleased, history=history, change_list=_change_list(theory))
-
-
-def _change_list(theory: ProgrammeTheory):
-    """A macro-like helper: CMOC changes as Markdown, each field before and after."""
-    def render(changes) -> Markup:
-        lines = []
-        for change in changes:
-            record = theory.by_id.get(change.cmoc_id)
-            name = f"{_escape(change.cmoc_id)}: {_escape(change.title)}"
-            lines.append(f"- **{change.kind}**: " + (f"[{name}]({relative(path_of(record), 'changes.md')})"
-                                                    if record else name))
-            for field in change.fields:
-                lines.append(f"    - {_escape(field.field)}: <del>{_escape(field.before) or '(none)'}</del> "
-                             f"&rarr; <ins>{_escape(field.after) or '(none)'}</ins>")
-        return Markup("\n".join(lines) + "\n")
-    return render
+                   unreleased=unreleased, history=history)
 
 
 def _fields(theory: ProgrammeTheory, edit_base) -> Page:

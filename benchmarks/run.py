@@ -96,6 +96,7 @@ def project(n: int, kind: str) -> Path:
     shutil.copytree(REPO / "overrides", root / "overrides")
     for linked in ("hooks", "node_modules"):
         (root / linked).symlink_to(REPO / linked)
+    (root / "editions").mkdir()  # a synthetic theory has no released edition
     if kind == "handwritten":  # the same pages as files; no theory hook
         from peertheory import load_theory
         from peertheory.downloads import citation_files, data_files
@@ -111,7 +112,7 @@ def project(n: int, kind: str) -> Path:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content)
         shutil.rmtree(root / "theory")
-        config = config.replace("  - hooks/theory_pages.py\n", "").replace("watch:\n  - theory\n", "")
+        config = config.replace("  - hooks/theory_pages.py\n", "").replace("watch:\n  - theory\n  - editions\n", "")
     else:
         synthetic_theory(n, root / "theory")
     (root / "mkdocs.yml").write_text(config)

@@ -5,6 +5,8 @@ A thin adapter over peertheory (load -> validate -> render); it knows MkDocs, th
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,6 +29,7 @@ log = get_plugin_logger(__name__)
 _theory = None  # one per build: `mkdocs serve` keeps this module loaded across rebuilds
 _editions: list = []
 _site_root = ""
+_downloads: Path | None = None
 
 
 def on_config(config: MkDocsConfig) -> None:
@@ -53,8 +56,14 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         file = File.generated(config, page.path, content=page.markdown)
         file.edit_uri = page.source  # "edit" opens the YAML record, never a generated file
         files.append(file)
+    global _downloads
+    _downloads = Path(tempfile.mkdtemp(prefix="peertheory-"))  # files for other programs, written once
     for download in citation_files(_theory, _site_root) + data_files(_theory):
-        files.append(File.generated(config, download.path, content=download.content))
+        target = _downloads / download.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("w", encoding="utf-8", newline="") as out:
+            download.write(out)
+        files.append(File.generated(config, download.path, abs_src_path=str(target)))
     log.debug("generated %d pages from %s", len(files.documentation_pages()), theory_dir(config))
     return files
 
@@ -68,6 +77,15 @@ def on_page_context(context, *, page, config, nav):
     context["edition"] = cited  # the banner: which edition this is, and this page in the latest
     page.canonical_url = cited.url  # canonical = the pinned edition address, as in the citation
     return context
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    if _downloads:
+        shutil.rmtree(_downloads, ignore_errors=True)
+
+
+def on_build_error(*, error: Exception) -> None:
+    on_post_build(config=None)
 
 
 # ----------------------------------------------------------------------------- helpers

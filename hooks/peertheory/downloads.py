@@ -5,6 +5,7 @@ import csv
 import dataclasses
 import io
 import json
+from typing import Callable, TextIO
 
 from . import citation
 from .model import Cmoc, ProgrammeTheory
@@ -13,8 +14,20 @@ from .schema import KINDS, schema_path
 
 @dataclasses.dataclass(frozen=True)
 class Download:
+    """A file for other programs. `write` produces it into an open text file, so that the largest
+    (the whole theory at 5,000 CMOCs) never has to be held in memory whole."""
     path: str  # in the site, e.g. "cite/cmoc-03.bib"
-    content: str
+    write: Callable[[TextIO], None]
+
+    @property
+    def content(self) -> str:
+        out = io.StringIO()
+        self.write(out)
+        return out.getvalue()
+
+
+def _text(content: str) -> Callable[[TextIO], None]:
+    return lambda out: out.write(content)
 
 
 def cmoc_citation(theory: ProgrammeTheory, cmoc: Cmoc, site_url: str) -> citation.Citation:
@@ -25,7 +38,8 @@ def cmoc_citation(theory: ProgrammeTheory, cmoc: Cmoc, site_url: str) -> citatio
 def citation_files(theory: ProgrammeTheory, site_url: str) -> list[Download]:
     cited = [("theory", citation.cite(theory.study, site_url=site_url))]
     cited += [(c.id, cmoc_citation(theory, c, site_url)) for c in theory.cmocs]
-    return [Download(f"cite/{name}.{ext}", make(c)) for name, c in cited for ext, make in citation.DOWNLOADS.items()]
+    return [Download(f"cite/{name}.{ext}", _text(make(c))) for name, c in cited
+            for ext, make in citation.DOWNLOADS.items()]
 
 
 def theory_data(theory: ProgrammeTheory) -> dict:
@@ -34,22 +48,39 @@ def theory_data(theory: ProgrammeTheory) -> dict:
             **{f.name: _plain(getattr(theory, f.name)) for f in dataclasses.fields(theory)}}
 
 
+def write_theory_json(theory: ProgrammeTheory, out: TextIO) -> None:
+    """theory_data(theory) as JSON, record by record (the same text as json.dump of the whole)."""
+    head = {"edition": theory.study.version, "released": theory.study.released}
+    records = {f.name: getattr(theory, f.name) for f in dataclasses.fields(theory)}
+    out.write(json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ",\n")
+    for n, (name, value) in enumerate(records.items()):
+        out.write(f"  {json.dumps(name)}: ")
+        if isinstance(value, tuple):
+            out.write("[\n" if value else "[]")
+            for i, record in enumerate(value):
+                text = json.dumps(_plain(record), indent=2, ensure_ascii=False)
+                out.write("    " + text.replace("\n", "\n    ") + (",\n" if i + 1 < len(value) else "\n  ]"))
+        else:
+            out.write(json.dumps(_plain(value), indent=2, ensure_ascii=False).replace("\n", "\n  "))
+        out.write(",\n" if n + 1 < len(records) else "\n}\n")
+
+
 def data_files(theory: ProgrammeTheory) -> list[Download]:
     """This edition's theory: whole as JSON, CMOCs, quotes and services as CSV, and the JSON Schemas."""
-    files = [Download("data/theory.json", json.dumps(theory_data(theory), indent=2, ensure_ascii=False) + "\n")]
+    files = [Download("data/theory.json", lambda out: write_theory_json(theory, out))]
     files.append(_csv("data/cmocs.csv", ["id", "title", "outcome_group", "beneficiary", "statement", "context",
                                          "mechanism", "outcome", "status", "version", "quotes", "services"],
-                      [[c.id, c.title, c.outcome_group, c.beneficiary, c.statement, c.context.text, c.mechanism.text,
+                      ([c.id, c.title, c.outcome_group, c.beneficiary, c.statement, c.context.text, c.mechanism.text,
                         c.outcome.text, c.status, c.version, " ".join(c.all_quote_ids),
-                        " ".join(s.id for s in theory.services_of(c))] for c in theory.cmocs]))
+                        " ".join(s.id for s in theory.services_of(c))] for c in theory.cmocs)))
     files.append(_csv("data/quotes.csv", ["id", "participant", "service", "cmocs", "text"],
-                      [[q.id, q.participant, theory.service_of(q).id,
-                        " ".join(c.id for c in theory.cmocs_of_quote(q)), q.text] for q in theory.quotes]))
+                      ([q.id, q.participant, theory.service_of(q).id,
+                        " ".join(c.id for c in theory.cmocs_of_quote(q)), q.text] for q in theory.quotes)))
     files.append(_csv("data/services.csv", ["id", "participant", "service_type", "location", "face_to_face", "online",
                                             "delivery", "programme", "quotes"],
-                      [[s.id, s.participant, s.service_type, s.location or "", s.face_to_face, s.online, s.delivery,
-                        s.programme, len(theory.quotes_of_service(s))] for s in theory.services]))
-    files += [Download(f"data/schemas/{kind}.schema.json", schema_path(kind).read_text())
+                      ([s.id, s.participant, s.service_type, s.location or "", s.face_to_face, s.online, s.delivery,
+                        s.programme, len(theory.quotes_of_service(s))] for s in theory.services)))
+    files += [Download(f"data/schemas/{kind}.schema.json", _text(schema_path(kind).read_text()))
               for kind in (*KINDS, "common")]
     return files
 
@@ -62,9 +93,9 @@ def _plain(value):
     return value
 
 
-def _csv(path: str, header: list[str], rows: list[list]) -> Download:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Download(path, out.getvalue())
+def _csv(path: str, header: list[str], rows) -> Download:
+    def write(out: TextIO) -> None:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return Download(path, write)

@@ -56,9 +56,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         file = File.generated(config, page.path, content=page.markdown)
         file.edit_uri = page.source  # "edit" opens the YAML record, never a generated file
         files.append(file)
+    for download in citation_files(_theory, _site_root):  # small, one set per CMOC: kept in memory
+        files.append(File.generated(config, download.path, content=download.content))
     global _downloads
-    _downloads = Path(tempfile.mkdtemp(prefix="peertheory-"))  # files for other programs, written once
-    for download in citation_files(_theory, _site_root) + data_files(_theory):
+    _downloads = Path(tempfile.mkdtemp(prefix="peertheory-"))
+    for download in data_files(_theory):  # the whole theory: streamed to disk, never whole in memory
         target = _downloads / download.path
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("w", encoding="utf-8", newline="") as out:

@@ -1,9 +1,10 @@
-"""MkDocs hook: load theory/ once per build and add its pages as generated files.
+"""MkDocs hook: load theory/ once per build; add its pages and files; put citation data in each head.
 
 A thin adapter over peertheory (load -> validate -> render); it knows MkDocs, the core does not.
 """
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import tempfile
@@ -13,8 +14,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
-
-import html
 
 from peertheory import TheoryInvalid, load_theory
 from peertheory.citation import cite, head_metadata

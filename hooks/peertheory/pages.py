@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import json
-import posixpath
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -61,17 +60,24 @@ def url_of(path: str) -> str:
     return url + (f"#{anchor}" if anchor else "")
 
 
-@cache  # thousands of pages link the same few targets; relpath is the renderer's hot spot
 def relative(target: str, page: str, *, as_url: bool = False) -> str:
-    """A link from page to target (both docs paths), as a .md path or, for diagrams, a URL."""
-    if as_url:
-        target_url, here = url_of(target), url_of(page)
-        path, _, anchor = target_url.partition("#")
-        link = posixpath.relpath(path or ".", here or ".") + "/"
-        return (link if link != "./" else "./") + (f"#{anchor}" if anchor else "")
+    """A link from page to target (both docs paths), as a .md path or, for diagrams, a URL.
+
+    Written out rather than with posixpath.relpath, which was a third of the rendering time:
+    up to the root from the page's folder, then down to the target (always valid, if not shortest)."""
     path, _, anchor = target.partition("#")
-    link = posixpath.relpath(path, posixpath.dirname(page) or ".")
-    return link + (f"#{anchor}" if anchor else "")
+    suffix = f"#{anchor}" if anchor else ""
+    if as_url:
+        here, there = url_of(page), url_of(path)
+        if here == there:
+            return "./" + suffix
+        return ("../" * here.count("/") + there or "./") + suffix
+    folder = page.rpartition("/")[0]
+    if folder and path.startswith(folder + "/") and "/" not in path[len(folder) + 1:]:
+        return path[len(folder) + 1:] + suffix  # a page in the same folder
+    if not folder and "/" not in path:
+        return path + suffix
+    return "../" * (page.count("/")) + path + suffix
 
 
 # ----------------------------------------------------------------------------- escaping

@@ -109,3 +109,19 @@ def test_a_released_edition_cannot_change_or_lose_a_cmoc(tmp_path):
     result = run(project, sys.executable, "-m", "peertheory", "check")
     assert result.returncode == 1
     assert "theory/cmocs/cmoc-08.yaml: cmoc-08 was published in edition 1.0 and cannot be deleted" in result.stderr
+
+
+def test_a_release_must_raise_the_version(tmp_path):
+    project = make_project(tmp_path / "project")
+    (project / "editions/1.0.json").rename(project / "editions/1.1.json")  # as if 1.1 were released
+    result = run(project, sys.executable, "-m", "peertheory", "release")
+    assert result.returncode == 1 and "version 1.0 is not later than the released editions (1.1)" in result.stderr
+
+
+def test_deploying_an_edition_other_than_the_theorys_version_is_refused(tmp_path):
+    project = make_project(tmp_path / "project")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")],
+                            capture_output=True, text=True,
+                            env={**os.environ, "MIKE_DOCS_VERSION": "2.0", "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode != 0
+    assert "deploying edition 2.0, but theory/study.yaml says version 1.0" in result.stderr

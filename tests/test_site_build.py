@@ -203,3 +203,20 @@ def test_a_merged_cmoc_stays_published_and_links_its_successor(tmp_path):
     assert warning.xpath(".//a/@href") == ["../cmoc-02/"]
     changes = text(tmp_path / "site", "changes")
     assert "cmoc-03" in changes and "initial" in changes and "merged" in changes  # not yet released
+
+
+def test_a_hand_written_page_cannot_hide_a_generated_one(tmp_path):
+    project = make_project(tmp_path / "project")
+    (project / "docs/map").mkdir()
+    (project / "docs/map/index.md").write_text("# My own map\n")
+    result = build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/map/index.md would hide a page generated from theory/: rename or delete it" in result.stderr
+
+
+def test_missing_mermaid_says_how_to_install_it(tmp_path):
+    project = make_project(tmp_path / "project")
+    (project / "node_modules").unlink()
+    result = build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "node_modules/mermaid/dist/mermaid.min.js is missing: run `npm ci` (or `make setup`)" in result.stderr

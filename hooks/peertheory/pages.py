@@ -144,13 +144,14 @@ def name_of(record) -> str:
 
 
 def _render(template: str, theory: ProgrammeTheory, path: str, edit_base: str | None, source=None, *,
-            title: str, hide: tuple[str, ...] = (), **values) -> Page:
+            title: str, hide: tuple[str, ...] = (), searched: bool = True, **values) -> Page:
     """A page: front matter (title, JSON-quoted, which is valid YAML) and its body.
 
     MkDocs and Material write page titles into the HTML unescaped (header, <title>, nav), so the
     title is given as HTML-escaped text."""
     here = _PageContext(theory, path, edit_base)
-    meta = {"title": html.escape(" ".join(title.split()), quote=False), **({"hide": list(hide)} if hide else {})}
+    meta = {"title": html.escape(" ".join(title.split()), quote=False), **({"hide": list(hide)} if hide else {}),
+            **({} if searched else {"search": {"exclude": True}})}
     body = _ENV.get_template(template).render(
         theory=theory, study=theory.study, here=here, link=here.link, md=here.markdown, name=name_of,
         edit_url=here.edit(source), title=title, styles=citation.STYLES, **values)
@@ -236,12 +237,13 @@ def _services_index(theory: ProgrammeTheory, edit_base) -> Page:
 
 def _service(theory: ProgrammeTheory, service: Service, edit_base) -> Page:
     return _render("service.md.j2", theory, path_of(service), edit_base, service.source,
-                   title=f"Service {service.participant}: {service.service_type}", service=service,
+                   title=f"Service {service.participant}: {service.service_type}", searched=False, service=service,
                    cmocs=theory.cmocs_of_service(service), quotes=theory.quotes_of_service(service))
 
 
 def _quotes(theory, edit_base):
-    return _render("quotes.md.j2", theory, "quotes/index.md", edit_base, title="Quotes")
+    # Not indexed for search: every quote is indexed once, on its CMOC's page.
+    return _render("quotes.md.j2", theory, "quotes/index.md", edit_base, title="Quotes", searched=False)
 
 
 def _theories(theory, edit_base):
@@ -263,7 +265,7 @@ def _changes(theory: ProgrammeTheory, edit_base, editions: list) -> Page:
         for entry in cmoc.history:
             by_version.setdefault(entry.theory_version, []).append((cmoc, entry))
     history = sorted(by_version.items(), key=lambda item: editions_.version_key(item[0]), reverse=True)
-    return _render("changes.md.j2", theory, "changes.md", edit_base, title="What changed",
+    return _render("changes.md.j2", theory, "changes.md", edit_base, title="What changed", searched=False,
                    editions=editions, edition_diffs=list(reversed(diffs)), previous_of=previous_of,
                    unreleased=unreleased, history=history)
 

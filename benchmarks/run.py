@@ -103,8 +103,9 @@ def project(n: int, kind: str) -> Path:
         from peertheory.pages import render_site
         synthetic_theory(n, root / "theory")
         theory = load_theory(root / "theory")
+        from peertheory.citation import publication_settings
         edit_base = next(line.split(": ", 1)[1] for line in config.splitlines() if line.startswith("edit_uri:"))
-        site_url = "https://peer-support-theory.github.io/programme-theory/"
+        site_url = publication_settings(config)[0]
         written = [(p.path, p.markdown) for p in render_site(theory, edit_base=edit_base, site_url=site_url)]
         written += [(d.path, d.content) for d in citation_files(theory, site_url) + data_files(theory)]
         for relative, content in written:

@@ -3,7 +3,6 @@ import csv
 import importlib.util
 import io
 import json
-import re
 from pathlib import Path
 
 import bibtexparser
@@ -19,7 +18,7 @@ from lxml import html as lxml_html
 
 from conftest import REPO
 from peertheory import load_theory
-from peertheory.citation import citation_cff
+from peertheory.citation import citation_cff, publication_settings
 
 THEORY = load_theory(REPO / "theory")
 
@@ -114,9 +113,8 @@ def test_downloads_parse_and_agree_with_the_page(site_server):
 
 def test_citation_cff_is_current_and_valid():
     committed = (REPO / "CITATION.cff").read_text()
-    config = (REPO / "mkdocs.yml").read_text()
-    site_url = re.search(r'^site_url: .*"(https?://[^"]+)"', config, re.M).group(1)
-    repository = re.search(r"^edit_uri: (\S+)", config, re.M).group(1).split("/edit/")[0]
+    site_url, repository = publication_settings((REPO / "mkdocs.yml").read_text())
+    assert site_url.startswith("https://") and repository.startswith("https://github.com/")
     assert committed == citation_cff(THEORY.study, site_url=site_url, repository=repository), \
         "CITATION.cff is out of date: run `python -m peertheory citation-cff > CITATION.cff`"
     # cffconvert pins an old jsonschema, so it is installed without dependencies and only its
@@ -143,3 +141,17 @@ def test_data_downloads(built_site):
     home = lxml_html.fromstring((built_site / "index.html").read_bytes()).xpath("//article//a/@href")
     for target in ("data/theory.json", "data/cmocs.csv", "data/quotes.csv", "data/services.csv", "cite/theory.bib"):
         assert target in home
+
+
+def test_downloads_can_be_written_more_than_once():
+    from peertheory.downloads import data_files
+    for download in data_files(THEORY):
+        assert download.content == download.content, download.path
+    cmocs = next(d for d in data_files(THEORY) if d.path == "data/cmocs.csv")
+    assert len(list(csv.reader(io.StringIO(cmocs.content)))) == 13  # header and 12 rows, every time
+
+
+def test_an_edition_snapshot_is_that_editions_data_download(built_site):
+    from peertheory.editions import snapshot
+    assert snapshot(THEORY) == (built_site / "data/theory.json").read_text()
+    assert snapshot(THEORY) == (REPO / "editions/1.0.json").read_text()  # 1.0 is the current theory

@@ -110,14 +110,10 @@ def _release(theory, folder: Path) -> int:
 
 
 def _citation_cff(config_file: Path) -> int:
-    import re
-
-    from .citation import citation_cff
-    config = config_file.read_text()
-    site_url = re.search(r'^site_url: .*"(https?://[^"]+)"', config, re.M).group(1)  # the !ENV default
-    edit_uri = re.search(r"^edit_uri: (\S+)", config, re.M).group(1)
+    from .citation import citation_cff, publication_settings
+    site_url, repository = publication_settings(config_file.read_text())
     theory = load_theory(config_file.parent / "theory")
-    print(citation_cff(theory.study, site_url=site_url, repository=edit_uri.split("/edit/")[0]), end="")
+    print(citation_cff(theory.study, site_url=site_url, repository=repository), end="")
     return 0
 
 

@@ -138,6 +138,14 @@ def csl_json(c: Citation) -> str:
 DOWNLOADS = {"bib": bibtex, "ris": ris, "json": csl_json}
 
 
+def publication_settings(config_text: str) -> tuple[str, str]:
+    """(site_url, repository) from mkdocs.yml's text: site_url's default (it is `!ENV [SITE_URL, "..."]`)
+    and the repository that edit_uri points into. Read as text: the core does not load MkDocs."""
+    site_url = re.search(r'^site_url: .*"(https?://[^"]+)"', config_text, re.M).group(1)
+    edit_uri = re.search(r"^edit_uri: (\S+)", config_text, re.M).group(1)
+    return site_url, edit_uri.split("/edit/")[0]
+
+
 def citation_cff(study: Study, *, site_url: str, repository: str) -> str:
     """CITATION.cff (1.2.0), so that GitHub shows "Cite this repository": the theory, and the paper."""
     import yaml  # only this function writes YAML

@@ -86,9 +86,6 @@ def new_quote(theory_dir: Path, *, participant: str, cmoc: str, text: str) -> Pa
 
 # ----------------------------------------------------------------------------- issue forms
 
-FORMS = Path(__file__).resolve().parents[2] / ".github" / "ISSUE_TEMPLATE"
-
-
 def read_issue(form_file: Path, body: str) -> dict[str, str]:
     """The answers of a filled GitHub issue form: GitHub writes each as `### <label>` then the value."""
     form = yaml.safe_load(form_file.read_text())

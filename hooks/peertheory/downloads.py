@@ -5,7 +5,7 @@ import csv
 import dataclasses
 import io
 import json
-from typing import Callable, TextIO
+from typing import Callable, Iterable, TextIO
 
 from . import citation
 from .model import Cmoc, ProgrammeTheory
@@ -48,8 +48,16 @@ def theory_data(theory: ProgrammeTheory) -> dict:
             **{f.name: _plain(getattr(theory, f.name)) for f in dataclasses.fields(theory)}}
 
 
+def theory_json(theory: ProgrammeTheory) -> str:
+    """The theory as JSON: the download data/theory.json, and the snapshot of a released edition."""
+    out = io.StringIO()
+    write_theory_json(theory, out)
+    return out.getvalue()
+
+
 def write_theory_json(theory: ProgrammeTheory, out: TextIO) -> None:
-    """theory_data(theory) as JSON, record by record (the same text as json.dump of the whole)."""
+    """theory_data(theory) as JSON, record by record (the same text as json.dump of the whole),
+    so that the whole theory is never held as one string or one tree of dicts."""
     head = {"edition": theory.study.version, "released": theory.study.released}
     records = {f.name: getattr(theory, f.name) for f in dataclasses.fields(theory)}
     out.write(json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ",\n")
@@ -70,15 +78,15 @@ def data_files(theory: ProgrammeTheory) -> list[Download]:
     files = [Download("data/theory.json", lambda out: write_theory_json(theory, out))]
     files.append(_csv("data/cmocs.csv", ["id", "title", "outcome_group", "beneficiary", "statement", "context",
                                          "mechanism", "outcome", "status", "version", "quotes", "services"],
-                      ([c.id, c.title, c.outcome_group, c.beneficiary, c.statement, c.context.text, c.mechanism.text,
+                      lambda: ([c.id, c.title, c.outcome_group, c.beneficiary, c.statement, c.context.text, c.mechanism.text,
                         c.outcome.text, c.status, c.version, " ".join(c.all_quote_ids),
                         " ".join(s.id for s in theory.services_of(c))] for c in theory.cmocs)))
     files.append(_csv("data/quotes.csv", ["id", "participant", "service", "cmocs", "text"],
-                      ([q.id, q.participant, theory.service_of(q).id,
+                      lambda: ([q.id, q.participant, theory.service_of(q).id,
                         " ".join(c.id for c in theory.cmocs_of_quote(q)), q.text] for q in theory.quotes)))
     files.append(_csv("data/services.csv", ["id", "participant", "service_type", "location", "face_to_face", "online",
                                             "delivery", "programme", "quotes"],
-                      ([s.id, s.participant, s.service_type, s.location or "", s.face_to_face, s.online, s.delivery,
+                      lambda: ([s.id, s.participant, s.service_type, s.location or "", s.face_to_face, s.online, s.delivery,
                         s.programme, len(theory.quotes_of_service(s))] for s in theory.services)))
     files += [Download(f"data/schemas/{kind}.schema.json", _text(schema_path(kind).read_text()))
               for kind in (*KINDS, "common")]
@@ -93,9 +101,10 @@ def _plain(value):
     return value
 
 
-def _csv(path: str, header: list[str], rows) -> Download:
+def _csv(path: str, header: list[str], rows: Callable[[], Iterable[list]]) -> Download:
+    """rows makes the rows afresh on each write, so that the file can be written more than once."""
     def write(out: TextIO) -> None:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows(rows())
     return Download(path, write)

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .downloads import theory_data
+from .downloads import theory_json
 from .model import ProgrammeTheory
 from .problems import Problem
 
@@ -62,7 +62,7 @@ def load_editions(folder: Path) -> list[Edition]:
 
 
 def snapshot(theory: ProgrammeTheory) -> str:
-    return json.dumps(theory_data(theory), indent=2, ensure_ascii=False) + "\n"
+    return theory_json(theory)  # exactly the edition's data/theory.json
 
 
 def _value(cmoc: dict, field: str) -> str:

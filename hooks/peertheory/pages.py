@@ -115,9 +115,6 @@ class _PageContext:
     def link(self, record) -> Markup:
         return Markup(relative(path_of(record), self.page))
 
-    def url(self, record) -> str:
-        return relative(path_of(record), self.page, as_url=True)
-
     def markdown(self, text: str) -> Markup:
         """A Markdown field: raw HTML shown as text; [[id]] becomes a link named after the record."""
         text = text.replace("&", "&amp;").replace("<", "&lt;")

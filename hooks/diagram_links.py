@@ -12,7 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 
-_FENCE = re.compile(r"^``` ?mermaid\n(.*?)^```", re.M | re.S)
+_FENCE = re.compile(r"^``` ?(?:mermaid|\{ ?\.mermaid[^}\n]*\})\n(.*?)^```", re.M | re.S)  # ```mermaid, ``` { .mermaid ... }
 _CLICK = re.compile(r'^\s*click \S+ href "([^"]*)"', re.M)
 
 

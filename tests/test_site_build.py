@@ -8,6 +8,7 @@ from lxml import html as lxml_html
 
 from conftest import REPO, build, make_project
 from peertheory import load_theory
+from peertheory.pages import render_site
 
 THEORY = load_theory(REPO / "theory")
 
@@ -45,6 +46,22 @@ def test_cmoc_page_holds_the_whole_configuration(built_site):
     assert any(h.endswith("/edit/main/theory/cmocs/cmoc-10.yaml") for h in hrefs)
     diagram = doc.xpath("//pre[contains(@class,'mermaid')]/code")[0].text_content()
     assert "accTitle:" in diagram and "accDescr:" in diagram
+
+
+def test_search_indexes_the_theory_once_and_not_diagram_source_or_citations(built_site):
+    """What readers search for is in the index; boilerplate repeated on every CMOC page is not."""
+    entries = json.loads((built_site / "search/search_index.json").read_text())["docs"]
+    by_location = {e["location"]: e["title"] + " " + e["text"] for e in entries}
+    everything = " ".join(by_location.values())
+    for cmoc in THEORY.cmocs:
+        assert cmoc.statement in by_location[f"cmoc/{cmoc.id}/"]
+        if cmoc.paper_section:  # readers of the paper search by its section numbers
+            assert cmoc.paper_section in by_location[f"cmoc/{cmoc.id}/#source"]
+    assert "flowchart" not in everything and "classDef" not in everything  # Mermaid source
+    assert not [loc for loc in by_location if loc.endswith("#how-to-cite-this-cmoc")]
+    assert "Within Hope:" not in everything  # previous/next links
+    assert not [loc for loc in by_location if loc.startswith(("map/child/", "map/peer/"))]  # views of the map
+    assert "map/#hope" in by_location and "#how-to-cite" in by_location  # the whole map and home's citation stay
 
 
 def test_edit_links_open_the_record_behind_each_page(built_site):
@@ -157,6 +174,19 @@ def test_a_dangling_diagram_link_fails_the_build(tmp_path):
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
     assert "benchmark.md: diagram link '../nowhere/'" in result.stderr
+
+
+def test_the_diagram_link_check_reads_every_generated_diagram():
+    """The check finds fences by their header: if the generated header changes, it must still see them."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("diagram_links", REPO / "hooks/diagram_links.py")
+    diagram_links = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(diagram_links)
+    theory = load_theory(REPO / "theory")
+    pages = {p.path: p.markdown for p in render_site(theory, edit_base=None, site_url="https://example.org/")}
+    assert {t.rstrip("/").split("/")[-1] for t in diagram_links.diagram_targets(pages["map/index.md"])} \
+        >= {c.id for c in theory.cmocs}
+    assert diagram_links.diagram_targets(pages["cmoc/cmoc-01.md"]) == ["../../outcomes/hope/"]
 
 
 def test_field_reference_lists_every_field_of_every_schema(built_site):

@@ -193,6 +193,7 @@ def _maps(theory: ProgrammeTheory, edit_base) -> list[Page]:
         groups = [(o, [c for c in theory.cmocs_in(o) if who in (None, c.beneficiary)]) for o in theory.outcomes]
         groups = [(o, cmocs) for o, cmocs in groups if cmocs]
         pages.append(_render("map.md.j2", theory, path, edit_base, None, title=title, hide=("toc",), who=who, groups=groups,
+                             searched=who is None,  # a view repeats part of the whole map: search finds that once
                              diagram=_map_diagram(theory, path, groups, title)))
     return pages
 

@@ -26,14 +26,15 @@ log = get_plugin_logger(__name__)
 # ----------------------------------------------------------------------------- hooks
 
 _theory = None  # one per build: `mkdocs serve` keeps this module loaded across rebuilds
+_study = None  # all that is needed once the pages are Markdown
 _editions: list = []
 _site_root = ""
 _downloads: Path | None = None
 
 
 def on_config(config: MkDocsConfig) -> None:
-    global _theory, _editions, _site_root
-    _theory, _editions = None, load_editions(theory_dir(config).parent / "editions")
+    global _theory, _study, _editions, _site_root
+    _theory, _study, _editions = None, None, load_editions(theory_dir(config).parent / "editions")
     try:
         _theory = load_theory(theory_dir(config))
         problems = check_published(_theory, _editions)
@@ -41,11 +42,13 @@ def on_config(config: MkDocsConfig) -> None:
             raise TheoryInvalid(problems)
     except TheoryInvalid as invalid:  # the same messages as `python -m peertheory check`
         raise PluginError(f"{invalid}\nRun `python -m peertheory check` to see these without building.") from None
-    _site_root = site_root(config, _theory.study.version)
+    _study = _theory.study
+    _site_root = site_root(config, _study.version)
 
 
 @event_priority(50)  # before plugins (such as redirects) that read the file list
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    global _theory, _downloads
     edit_base = config.edit_uri if config.edit_uri and "://" in config.edit_uri else None
     for file in files.documentation_pages():  # hand-written pages live under docs/
         file.edit_uri = f"{Path(config.docs_dir).name}/{file.src_uri}"
@@ -57,7 +60,6 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.append(file)
     for download in citation_files(_theory, _site_root):  # small, one set per CMOC: kept in memory
         files.append(File.generated(config, download.path, content=download.content))
-    global _downloads
     _downloads = Path(tempfile.mkdtemp(prefix="peertheory-"))
     for download in data_files(_theory):  # the whole theory: streamed to disk, never whole in memory
         target = _downloads / download.path
@@ -66,15 +68,16 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             download.write(out)
         files.append(File.generated(config, download.path, abs_src_path=str(target)))
     log.debug("generated %d pages from %s", len(files.documentation_pages()), theory_dir(config))
+    _theory = None  # every page is Markdown now; the model's memory goes to MkDocs' pages (issue 3: RSS)
     return files
 
 
 def on_page_context(context, *, page, config, nav):
     """Citation metadata in the head of every page (overrides/main.html writes it out)."""
     title = None if page.is_homepage else html.unescape(page.title or "")  # titles are HTML-escaped
-    cited = cite(_theory.study, site_url=_site_root, page_url=page.url if page.url != "./" else "", title=title,
+    cited = cite(_study, site_url=_site_root, page_url=page.url if page.url != "./" else "", title=title,
                  key=page.file.src_uri.removesuffix(".md").replace("/", "-"))
-    context["citation_head"] = head_metadata(cited, _theory.study.licence)
+    context["citation_head"] = head_metadata(cited, _study.licence)
     context["edition"] = cited  # the banner: which edition this is, and this page in the latest
     page.canonical_url = cited.url  # canonical = the pinned edition address, as in the citation
     return context

@@ -11,13 +11,15 @@ checks them.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import citation, editions as editions_, mermaid, reference
@@ -101,8 +103,13 @@ def _url(value: str) -> Markup:
     return Markup(_URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode()), str(value)))
 
 
+# Compiling the templates is most of a small build's rendering time, so the compiled code is kept
+# between builds (Jinja's cache, in a private temporary folder). Jinja recompiles a template whose
+# source changed; the key names this module too, because the settings below shape the compiled code.
+_COMPILED = FileSystemBytecodeCache(pattern=f"peertheory-{hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:16]}-%s")
 _ENV = Environment(loader=PackageLoader("peertheory", "templates"), autoescape=True, finalize=_escape,
-                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                   bytecode_cache=_COMPILED)
 _ENV.filters["url"] = _url
 
 

@@ -4,6 +4,7 @@ A thin adapter over peertheory (load -> validate -> render); it knows MkDocs, th
 """
 from __future__ import annotations
 
+import gc
 import html
 import os
 import shutil
@@ -69,6 +70,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, download.path, abs_src_path=str(target)))
     log.debug("generated %d pages from %s", len(files.documentation_pages()), theory_dir(config))
     _theory = None  # every page is Markdown now; the model's memory goes to MkDocs' pages (issue 3: RSS)
+    gc.freeze()  # all alive now (modules, validator, files) lives to the end of the build: the collector
+    #             need not re-read it at every pass (~20 ms of a 12-CMOC build); unfrozen after the build
     return files
 
 
@@ -84,6 +87,7 @@ def on_page_context(context, *, page, config, nav):
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
+    gc.unfreeze()  # `mkdocs serve` builds again in this process: this build's objects may go
     if _downloads:
         shutil.rmtree(_downloads, ignore_errors=True)
 

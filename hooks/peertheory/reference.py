@@ -75,4 +75,4 @@ def field_reference() -> list[dict]:
 
 
 def rameses_items() -> list[dict]:
-    return yaml.safe_load((Path(__file__).parent / "rameses.yaml").read_text())
+    return yaml.load((Path(__file__).parent / "rameses.yaml").read_text(), Loader=yaml.CSafeLoader)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import difflib
 import json
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
+from jsonschema_rs import Draft202012Validator
 
 from .problems import Problem
 from .yamlsource import Record
@@ -32,14 +32,38 @@ def inlined_schema(kind: str) -> dict:
     return _inline(_schemas()[kind], _schemas()["common"]["$defs"])
 
 
+_inlined = cache(inlined_schema)  # the validators' own copies
+
+
 @cache
 def _validators() -> dict[str, Draft202012Validator]:
-    schemas = _schemas()
-    registry = Registry().with_resources(
-        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values())
-    # The files use $ref to common.schema.json (for editors); resolving it per value costs ~40% of
-    # loading, so validate against a copy with the shared definitions written in place.
-    return {kind: Draft202012Validator(inlined_schema(kind), registry=registry) for kind in KINDS}
+    # The files use $ref to common.schema.json (for editors); validate against a copy with the
+    # shared definitions written in place, so no reference is resolved while checking a value.
+    return {kind: Draft202012Validator(_inlined(kind)) for kind in KINDS}
+
+
+@dataclass(frozen=True)
+class _Violation:
+    """One schema violation, named as the JSON Schema keyword it breaks."""
+    keyword: str          # "required", "type", "enum", ...
+    expected: object      # the keyword's value in the schema
+    schema: dict          # the (sub)schema holding the keyword
+    value: object         # the value that breaks it
+    path: tuple           # where the value is in the record
+    missing: str = ""     # for "required": the missing field
+
+
+def _violations(kind: str, data) -> list[_Violation]:
+    """jsonschema-rs (Rust: imports and checks in a fraction of the pure-Python library's time)."""
+    found = []
+    for error in _validators()[kind].iter_errors(data):
+        *parents, keyword = error.schema_path
+        schema = _inlined(kind)
+        for step in parents:
+            schema = schema[step]
+        found.append(_Violation(keyword, schema[keyword], schema, error.instance, tuple(error.instance_path),
+                                getattr(error.kind, "property", "") if keyword == "required" else ""))
+    return found
 
 
 def _inline(node, definitions: dict):
@@ -57,8 +81,7 @@ def _inline(node, definitions: dict):
 
 def check_record(kind: str, record: Record) -> list[Problem]:
     """Every schema violation in one record, each at the line of the value concerned."""
-    return [problem for error in _validators()[kind].iter_errors(record.data)
-            for problem in _explain(error, record)]
+    return [problem for violation in _violations(kind, record.data) for problem in _explain(violation, record)]
 
 
 def field_name(path) -> str:
@@ -74,15 +97,15 @@ def _example(schema: dict) -> str:
     return f" such as `{examples[0]}`" if examples else ""
 
 
-def _explain(error, record: Record) -> list[Problem]:
-    if error.validator == "additionalProperties":  # one error names every unknown field
-        return [_unknown_field(error, record, key) for key in error.instance
+def _explain(error: _Violation, record: Record) -> list[Problem]:
+    if error.keyword == "additionalProperties":  # one error names every unknown field
+        return [_unknown_field(error, record, key) for key in error.value
                 if key not in error.schema.get("properties", {})]
     return [_explain_one(error, record)]
 
 
-def _unknown_field(error, record: Record, key: str) -> Problem:
-    path = tuple(error.absolute_path)
+def _unknown_field(error: _Violation, record: Record, key: str) -> Problem:
+    path = error.path
     allowed = list(error.schema.get("properties", {}))
     line, column = record.key_position(path + (key,))
     close = difflib.get_close_matches(key, allowed, n=1)
@@ -92,18 +115,18 @@ def _unknown_field(error, record: Record, key: str) -> Problem:
                    f"{hint}allowed fields here: {', '.join(allowed)}")
 
 
-def _explain_one(error, record: Record) -> Problem:
-    path = tuple(error.absolute_path)
+def _explain_one(error: _Violation, record: Record) -> Problem:
+    path = error.path
     name = f"`{field_name(path)}`"
-    schema, value = error.schema, error.instance
+    schema, value, keyword, expected = error.schema, error.value, error.keyword, error.expected
     line, column = record.position(path)
-    if error.validator == "required":
-        key = error.message.split("'")[1]  # jsonschema: "'title' is a required property"
+    if keyword == "required":
+        key = error.missing
         where = f" in {name}" if path else ""
         return Problem(record.file, line, column, f"missing field `{key}`{where}",
                        f"add a line `{key}: ...` (the field reference lists what it holds)")
-    if error.validator == "type":
-        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    if keyword == "type":
+        wanted = expected if isinstance(expected, list) else [expected]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted)
         if value is None:
             hint = "fill it in"
@@ -114,27 +137,28 @@ def _explain_one(error, record: Record) -> Problem:
         if "boolean" in wanted and isinstance(value, str):
             hint = "write true or false (yes/no are read as text here)"
         return Problem(record.file, line, column, f"{name} must be {words}, not {value!r}", hint)
-    if error.validator == "enum":
-        options = ", ".join(str(v) for v in error.validator_value)
+    if keyword == "enum":
+        options = ", ".join(str(v) for v in expected)
         return Problem(record.file, line, column, f"{name} is {value!r}, which is not one of: {options}",
                        "use one of the listed values, spelt exactly")
-    if error.validator == "const":
-        return Problem(record.file, line, column, f"{name} must be {error.validator_value!r}",
-                       f"write {error.validator_value!r}")
-    if error.validator in ("minLength", "pattern") and isinstance(value, str) and not value.strip():
+    if keyword == "const":
+        return Problem(record.file, line, column, f"{name} must be {expected!r}",
+                       f"write {expected!r}")
+    if keyword in ("minLength", "pattern") and isinstance(value, str) and not value.strip():
         return Problem(record.file, line, column, f"{name} is empty text", "write the text, or remove the field if it is optional")
-    if error.validator == "pattern":
+    if keyword == "pattern":
         return Problem(record.file, line, column, f"{name} is {value!r}, which is not in the expected form",
                        (schema.get("description", "check the form") + _example(schema)).strip())
-    if error.validator == "maxLength":
+    if keyword == "maxLength":
         return Problem(record.file, line, column,
-                       f"{name} is {len(value)} characters long; at most {error.validator_value} fit",
+                       f"{name} is {len(value)} characters long; at most {expected} fit",
                        "shorten it (the full wording belongs in the `text` field)")
-    if error.validator == "minItems":
-        return Problem(record.file, line, column, f"{name} needs at least {error.validator_value} entr{'y' if error.validator_value == 1 else 'ies'}",
+    if keyword == "minItems":
+        return Problem(record.file, line, column, f"{name} needs at least {expected} entr{'y' if expected == 1 else 'ies'}",
                        "add an entry")
-    if error.validator == "uniqueItems":
+    if keyword == "uniqueItems":
         return Problem(record.file, line, column, f"{name} lists the same value twice", "remove the repeat")
-    if error.validator == "minimum":
-        return Problem(record.file, line, column, f"{name} must be at least {error.validator_value}", "use a larger number")
-    return Problem(record.file, line, column, f"{name}: {error.message}", "see the field reference")  # pragma: no cover
+    if keyword == "minimum":
+        return Problem(record.file, line, column, f"{name} must be at least {expected}", "use a larger number")
+    return Problem(record.file, line, column, f"{name} breaks the rule `{keyword}: {expected}`",
+                   "see the field reference")  # pragma: no cover

@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 from peertheory import TheoryInvalid, load_theory
 from peertheory.citation import cite, head_metadata
 from peertheory.downloads import citation_files, data_files
-from peertheory.editions import check_published, load_editions
+from peertheory.editions import load_editions
 from peertheory.pages import render_site
 
 log = get_plugin_logger(__name__)
@@ -35,12 +35,10 @@ _downloads: Path | None = None
 
 def on_config(config: MkDocsConfig) -> None:
     global _theory, _study, _editions, _site_root
-    _theory, _study, _editions = None, None, load_editions(theory_dir(config).parent / "editions")
+    _theory, _study, _editions = None, None, []
     try:
-        _theory = load_theory(theory_dir(config))
-        problems = check_published(_theory, _editions)
-        if problems:
-            raise TheoryInvalid(problems)
+        _theory = load_theory(theory_dir(config))  # the lifecycle rules read editions/ beside theory/
+        _editions = load_editions(theory_dir(config).parent / "editions")
     except TheoryInvalid as invalid:  # the same messages as `python -m peertheory check`
         raise PluginError(f"{invalid}\nRun `python -m peertheory check` to see these without building.") from None
     _study = _theory.study

@@ -173,8 +173,10 @@ def test_change_summary_for_a_pull_request(tmp_path):
     git("commit", "-qm", "base")
     cmoc = project / "theory/cmocs/cmoc-05.yaml"
     cmoc.write_text(cmoc.read_text().replace('status: initial\nversion: "1.0"', 'status: supported\nversion: "1.1"')
-                    + '  - {date: "2026-11-22", theory_version: "1.0", version: "1.1", status: supported, '
+                    + '  - {date: "2026-11-22", theory_version: "1.1", version: "1.1", status: supported, '
                       'change: "Supported.", rationale: "New interviews.", evidence: [quote-09]}\n')
+    study = project / "theory/study.yaml"
+    study.write_text(study.read_text().replace('version: "1.0"', 'version: "1.1"', 1))
     new_quote(project / "theory", participant="#07", cmoc="cmoc-05", text="It was the music that did it.")
     result = subprocess.run([sys.executable, "-m", "peertheory", "summary", "--base", "main"], cwd=project,
                             capture_output=True, text=True)

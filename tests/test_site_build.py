@@ -123,6 +123,8 @@ HOSTILE = '"]; x:::y %% click n1 href "javascript:alert(1)" <img src=x onerror=a
 
 def test_record_text_cannot_inject_html_or_break_diagrams(tmp_path):
     project = make_project(tmp_path / "project")
+    for snapshot in (project / "editions").glob("*.json"):  # about rendering, not the lifecycle: no release yet
+        snapshot.unlink()
     cmoc = project / "theory/cmocs/cmoc-01.yaml"
     source = cmoc.read_text()
     source = source.replace('  label: "Child matched with a similar peer"', f"  label: {json.dumps(HOSTILE[:60])}")
@@ -223,8 +225,10 @@ def test_a_merged_cmoc_stays_published_and_links_its_successor(tmp_path):
     cmoc = project / "theory/cmocs/cmoc-03.yaml"
     cmoc.write_text(cmoc.read_text().replace('status: initial\nversion: "1.0"',
                                              'status: merged\nversion: "2.0"\nreplaced_by: [cmoc-02]')
-                    + '  - {date: "2026-11-22", theory_version: "1.0", version: "2.0", status: merged, '
+                    + '  - {date: "2026-11-22", theory_version: "1.1", version: "2.0", status: merged, '
                       'change: "Merged into CMOC 2.", rationale: "Same mechanism.", evidence: []}\n')
+    study = project / "theory/study.yaml"
+    study.write_text(study.read_text().replace('version: "1.0"', 'version: "1.1"', 1))
     result = build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     doc = page(tmp_path / "site", "cmoc/cmoc-03")

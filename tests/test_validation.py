@@ -9,13 +9,18 @@ import pytest
 from peertheory import TheoryInvalid, load_theory
 from peertheory.yamlsource import read_record
 
+from conftest import REPO
+
 BROKEN = Path(__file__).parent / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
 
 
 def _apply(case: str, theory: Path) -> list[str]:
-    """Overlay a broken case's files on a copy of the theory; return its expected lines."""
+    """Overlay a broken case's files on a copy of the theory; return its expected lines. A case
+    about the lifecycle rules has the released editions beside it, as in the repository."""
     shutil.copytree(BROKEN / case / "theory", theory, dirs_exist_ok=True)
+    if (BROKEN / case / "uses-released-editions").exists():
+        shutil.copytree(REPO / "editions", theory.parent / "editions")
     return (BROKEN / case / "expected.txt").read_text().splitlines()
 
 

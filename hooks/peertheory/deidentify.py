@@ -12,8 +12,10 @@ from pathlib import Path
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 PATTERNS = [
-    ("e-mail address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
-    ("web address", re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|co\.uk|org\.uk|nhs\.uk|ac\.uk|uk)\b",
+    # Each pattern starts only where a run of its characters starts (the look-behinds), so that a
+    # long run without a match costs one pass, not one pass from every position (quadratic).
+    ("e-mail address", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("web address", re.compile(r"\b(?:https?://|www\.)\S+|(?<![\w-])[\w-]+\.(?:com|org|net|co\.uk|org\.uk|nhs\.uk|ac\.uk|uk)\b",
                                re.I)),
     ("NHS number", re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")),
     ("phone number", re.compile(r"(?<![\w+])(?:\+44[ -]?|0)\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b")),
@@ -23,7 +25,7 @@ PATTERNS = [
         rf"|\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\bborn\s+(?:in|on)\s+\S+")),
 ]
 _WORD = re.compile(r"\b[A-Z][a-z]+(?:['’-][A-Za-z]+)?\b")
-_SENTENCE_START = re.compile(r"(?:^|[.!?…][\"'”’)\]]*\s+|[“\"‘'(\[]\s*)$")
+_OPENERS, _CLOSERS, _ENDS = "“\"‘'([", "\"'”’)]", ".!?…"
 
 
 @cache
@@ -37,6 +39,22 @@ def nhs_number_valid(digits: str) -> bool:
     d = [int(x) for x in digits]
     check = 11 - sum(value * weight for value, weight in zip(d[:9], range(10, 1, -1))) % 11
     return (0 if check == 11 else check) == d[9] and check != 10
+
+
+def starts_sentence(text: str, at: int) -> bool:
+    """Whether the word at `at` starts the text, a sentence (after . ! ? and a space, past any
+    closing quotes) or a quotation. Reads back only over the spaces and marks before the word, so
+    the whole check stays linear in the length of the quote."""
+    i = at
+    while i and text[i - 1].isspace():
+        i -= 1
+    if at == 0 or (i and text[i - 1] in _OPENERS):
+        return True
+    if i == at:  # a sentence's end is followed by a space
+        return False
+    while i and text[i - 1] in _CLOSERS:
+        i -= 1
+    return bool(i) and text[i - 1] in _ENDS
 
 
 def findings(text: str) -> list[tuple[str, str]]:
@@ -54,7 +72,7 @@ def findings(text: str) -> list[tuple[str, str]]:
             found.append((kind, match.group()))
     for match in _WORD.finditer(text):
         word = match.group()
-        if word in allowed_words() or _SENTENCE_START.search(text[:match.start()]):
+        if word in allowed_words() or starts_sentence(text, match.start()):
             continue
         if any(match.start() in t for t in taken):
             continue

@@ -45,7 +45,7 @@ def citation_files(theory: ProgrammeTheory, site_url: str) -> list[Download]:
 def theory_data(theory: ProgrammeTheory) -> dict:
     """The whole theory as plain data: the download, and the snapshot of a released edition."""
     return {"edition": theory.study.version, "released": theory.study.released,
-            **{f.name: _plain(getattr(theory, f.name)) for f in dataclasses.fields(theory)}}
+            **{f.name: plain(getattr(theory, f.name)) for f in dataclasses.fields(theory)}}
 
 
 def theory_json(theory: ProgrammeTheory) -> str:
@@ -66,10 +66,10 @@ def write_theory_json(theory: ProgrammeTheory, out: TextIO) -> None:
         if isinstance(value, tuple):
             out.write("[\n" if value else "[]")
             for i, record in enumerate(value):
-                text = json.dumps(_plain(record), indent=2, ensure_ascii=False)
+                text = json.dumps(plain(record), indent=2, ensure_ascii=False)
                 out.write("    " + text.replace("\n", "\n    ") + (",\n" if i + 1 < len(value) else "\n  ]"))
         else:
-            out.write(json.dumps(_plain(value), indent=2, ensure_ascii=False).replace("\n", "\n  "))
+            out.write(json.dumps(plain(value), indent=2, ensure_ascii=False).replace("\n", "\n  "))
         out.write(",\n" if n + 1 < len(records) else "\n}\n")
 
 
@@ -93,18 +93,28 @@ def data_files(theory: ProgrammeTheory) -> list[Download]:
     return files
 
 
-def _plain(value):
+def plain(value):
+    """A record as plain data (dicts, lists, text), as the downloads and edition snapshots hold it."""
     if dataclasses.is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell):
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe (OWASP's
+    advice for CSV injection): Excel and LibreOffice then show it as text."""
+    return f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell
 
 
 def _csv(path: str, header: list[str], rows: Callable[[], Iterable[list]]) -> Download:
     """rows makes the rows afresh on each write, so that the file can be written more than once."""
     def write(out: TextIO) -> None:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a cell holding \r or \n is quoted
         writer.writerow(header)
-        writer.writerows(rows())
+        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows())
     return Download(path, write)

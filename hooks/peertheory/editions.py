@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .downloads import theory_json
+from .lifecycle import version_key
 from .model import ProgrammeTheory
-from .problems import Problem
+from .problems import Problem, TheoryInvalid
 
 # The fields of a CMOC that a reader compares between editions, in reading order.
 COMPARED = [("title", "Title"), ("statement", "Statement"), ("context.text", "Context"),
@@ -48,17 +49,33 @@ class CmocChange:
     fields: tuple[FieldChange, ...] = ()
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
+
+
+def read_editions(folder: Path) -> tuple[list[Edition], list[Problem]]:
+    """Snapshots, oldest first (none when the folder does not exist), and what stops one being read.
+    A link out of the repository is refused, never read."""
+    editions, problems = [], []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        shown = f"{folder.name}/{path.name}"
+        if path.is_symlink() and not path.resolve().is_relative_to(folder.parent.resolve()):
+            problems.append(Problem(shown, 0, 0, "this is a link to a file outside the repository",
+                                    "editions are files of the repository: restore the snapshot from git"))
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            editions.append(Edition(data["edition"], data["released"], data))
+            version_key(data["edition"])
+        except (ValueError, KeyError, TypeError) as err:
+            problems.append(Problem(shown, 0, 0, f"the edition snapshot cannot be read ({err})",
+                                    "editions are never edited by hand: restore the file from git"))
+    return sorted(editions, key=lambda e: version_key(e.version)), problems
 
 
 def load_editions(folder: Path) -> list[Edition]:
-    """Snapshots, oldest first; none when the folder does not exist."""
-    editions = []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        data = json.loads(path.read_text())
-        editions.append(Edition(data["edition"], data["released"], data))
-    return sorted(editions, key=lambda e: version_key(e.version))
+    editions, problems = read_editions(folder)
+    if problems:
+        raise TheoryInvalid(problems)
+    return editions
 
 
 def snapshot(theory: ProgrammeTheory) -> str:
@@ -89,17 +106,3 @@ def diff(before: Edition | None, after: dict) -> list[CmocChange]:
         if fields:
             changes.append(CmocChange(cmoc["id"], "changed", cmoc["title"], fields))
     return changes
-
-
-def check_published(theory: ProgrammeTheory, editions: list[Edition], theory_folder: str = "theory") -> list[Problem]:
-    """A published CMOC never disappears: citations to it must keep resolving."""
-    present = {c.id for c in theory.cmocs}
-    problems = []
-    for edition in editions:
-        for cmoc_id in edition.cmocs:
-            if cmoc_id not in present:
-                problems.append(Problem(f"{theory_folder}/cmocs/{cmoc_id}.yaml", 0, 0,
-                                        f"{cmoc_id} was published in edition {edition.version} and cannot be deleted",
-                                        "restore the file (git checkout) and set its status to refuted, merged or "
-                                        "split, with replaced_by and a history entry"))
-    return sorted(set(problems))

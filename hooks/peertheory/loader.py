@@ -5,10 +5,13 @@ Reading never writes to theory/.
 """
 from __future__ import annotations
 
-import re
+import datetime
+import os
 from pathlib import Path
 
-from . import model
+from . import lifecycle, model, recordtext
+from .downloads import plain
+from .editions import read_editions
 from .deidentify import findings
 from .problems import Problem, TheoryInvalid
 from .schema import check_record
@@ -17,12 +20,24 @@ from .yamlsource import Record, read_record
 FOLDERS = {"cmocs": "cmoc", "quotes": "quote", "services": "service", "outcomes": "outcome",
            "theories": "theory", "content": "content"}
 STUDY_FILE = "study.yaml"
-LINK = re.compile(r"\[\[([a-z0-9-]+)\]\]")  # [[cmoc-03]] in Markdown links a record
+# The Markdown fields of each kind of record ("*": every item of a list), and how each is shown:
+# "page" may hold headings (a whole page), "block" paragraphs and lists, "inline" one run of text.
+MARKDOWN_FIELDS = {
+    "study": {("theory", "summary"): "block"},
+    "cmoc": {("summary",): "block", ("not_triggered", "*", "text"): "block", ("history", "*", "rationale"): "inline"},
+    "content": {("body",): "page"},
+}
+# Dates: (kind, path) of every date field; history dates may not lie in the future.
+DATE_FIELDS = {"study": [("theory", "released"), ("paper", "published"), ("preprint", "posted")],
+               "cmoc": [("history", "*", "date")]}
 
 
-def load_theory(theory_dir: str | Path) -> model.ProgrammeTheory:
+def load_theory(theory_dir: str | Path, editions_dir: str | Path | None = None) -> model.ProgrammeTheory:
+    """The checked theory. Released editions (editions/ beside theory/, unless named) are what the
+    lifecycle rules compare it with, so every caller - check, build, release - applies them."""
     theory_dir = Path(theory_dir)
     problems: list[Problem] = []
+    editions, problems = read_editions(Path(editions_dir) if editions_dir else theory_dir.parent / "editions")
     records, failed = _read_all(theory_dir, problems)
     if "study" not in records and "study" not in failed:
         problems.append(Problem(_shown(theory_dir / STUDY_FILE, theory_dir), 0, 0, "the study record is missing",
@@ -31,6 +46,7 @@ def load_theory(theory_dir: str | Path) -> model.ProgrammeTheory:
         # Cross-references are checked over the records that loaded, so that every problem shows at once.
         theory = _build(records)
         problems += _check_references(theory, records, failed)
+        problems += _check_lifecycle(theory, records, editions, theory_dir.name)
     if problems:
         raise TheoryInvalid(problems)
     return theory
@@ -43,6 +59,32 @@ def _shown(path: Path, theory_dir: Path) -> str:
     return str(Path(theory_dir.name) / path.relative_to(theory_dir))
 
 
+def inside(path: Path, root: Path) -> bool:
+    """Whether path, with every link followed, stays within root."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def _files(theory_dir: Path, problems: list[Problem]) -> list[Path]:
+    """The record files, sorted; a link that leads out of the repository is refused, never read."""
+    repository = theory_dir.parent
+    found = []
+    for folder, subfolders, names in os.walk(theory_dir):
+        here = Path(folder)
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in [*subfolders, *names]:
+            path = here / name
+            if name.startswith(".") or not path.is_symlink() or inside(path, repository):
+                continue
+            problems.append(Problem(_shown(path, theory_dir), 0, 0,
+                                    f"this is a link to {os.readlink(path)}, outside the repository",
+                                    "put the record itself here (copy the file in place of the link)"))
+            if name in subfolders:
+                subfolders.remove(name)
+        found += [here / name for name in names if not name.startswith(".")
+                  and (not (here / name).is_symlink() or inside(here / name, repository))]
+    return sorted(found)
+
+
 def _read_all(theory_dir: Path, problems: list[Problem]) -> tuple[dict, dict[str, set[str]]]:
     """({'study': Record, 'cmoc': [Record], ...}, {kind: ids of files that failed}).
 
@@ -52,9 +94,7 @@ def _read_all(theory_dir: Path, problems: list[Problem]) -> tuple[dict, dict[str
                                      "run the command from the project folder, or name the theory folder")])
     records: dict = {kind: [] for kind in FOLDERS.values()}
     failed: dict[str, set[str]] = {kind: set() for kind in FOLDERS.values()}
-    for path in sorted(theory_dir.rglob("*")):
-        if path.is_dir() or any(part.startswith(".") for part in path.relative_to(theory_dir).parts):
-            continue
+    for path in _files(theory_dir, problems):
         shown = _shown(path, theory_dir)
         relative = path.relative_to(theory_dir)
         if relative == Path(STUDY_FILE):
@@ -167,10 +207,6 @@ def _cmoc(r: Record) -> model.Cmoc:
 
 # ----------------------------------------------------------------------------- cross-references
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
 def _check_references(theory: model.ProgrammeTheory, records: dict, failed: dict[str, set[str]]) -> list[Problem]:
     problems: list[Problem] = []
     by_file = {r.file: r for kind in FOLDERS.values() for r in records[kind]}
@@ -232,10 +268,10 @@ def _check_references(theory: model.ProgrammeTheory, records: dict, failed: dict
                f"but the CMOC says version {c.version}, status {c.status}",
                "when you change `version` or `status`, add a history entry that records the change and why")
         for i in range(1, len(c.history)):
-            if _version_key(c.history[i].version) < _version_key(c.history[i - 1].version):
+            if lifecycle.version_key(c.history[i].version) < lifecycle.version_key(c.history[i - 1].version):
                 at(c.source, ("history", i, "version"), "history versions go backwards",
                    "list history entries oldest first, with versions that only increase")
-        if _version_key(last.theory_version) > _version_key(theory.study.version):
+        if lifecycle.version_key(last.theory_version) > lifecycle.version_key(theory.study.version):
             at(c.source, ("history", len(c.history) - 1, "theory_version"),
                f"theory version {last.theory_version} is later than the theory's current version "
                f"{theory.study.version} (theory/{STUDY_FILE})",
@@ -258,17 +294,78 @@ def _check_references(theory: model.ProgrammeTheory, records: dict, failed: dict
             at(q.source, ("id",), f"quote `{q.id}` is not used by any CMOC",
                "list it under `quotes:` (or a not_triggered circumstance) of the CMOC it illustrates, or delete it")
 
-    for page in theory.content:
-        for n, line in enumerate(page.body.split("\n")):
-            for match in LINK.finditer(line):
-                if match.group(1) not in seen and not any(match.group(1) in ids for ids in failed.values()):
-                    first_line = by_file[page.source].position(("body",))[0] + 1  # a block starts a line later
-                    problems.append(Problem(page.source, first_line + n, 0,
-                                            f"[[{match.group(1)}]] does not name any record",
-                                            "use the id of a CMOC, quote, service, outcome or theory"))
-    for c in theory.cmocs:
-        for match in LINK.finditer(c.summary):
-            if match.group(1) not in seen:
-                at(c.source, ("summary",), f"[[{match.group(1)}]] does not name any record",
-                   "use the id of a CMOC, quote, service, outcome or theory")
+    problems += _check_markdown(records, known=lambda record_id: record_id in seen or any(
+        record_id in ids for ids in failed.values()))
+    problems += _check_dates(records)
+    return problems
+
+
+def _items(data, path: tuple):
+    """(concrete path, value) for a field path with "*" for every item of a list."""
+    if not path:
+        yield (), data
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        for i, item in enumerate(data if isinstance(data, list) else []):
+            yield from (((i, *sub), value) for sub, value in _items(item, rest))
+    elif isinstance(data, dict) and head in data:
+        yield from (((head, *sub), value) for sub, value in _items(data[head], rest))
+
+
+def _records_of(records: dict, kind: str) -> list[Record]:
+    return [records[kind]] if kind == "study" else records[kind]
+
+
+def _check_markdown(records: dict, known) -> list[Problem]:
+    """Every Markdown field holds only the allowed subset, and its [[id]] links resolve."""
+    problems = []
+    for kind, fields in MARKDOWN_FIELDS.items():
+        for record in _records_of(records, kind):
+            for field, shown in fields.items():
+                for path, text in _items(record.data, field):
+                    if not isinstance(text, str):
+                        continue
+                    for found in recordtext.problems(text, known=known, headings=shown == "page",
+                                                     inline=shown == "inline"):
+                        problems.append(Problem(record.file, record.text_line(path, found.line), 0,
+                                                found.message, found.fix))
+    return problems
+
+
+def _check_dates(records: dict) -> list[Problem]:
+    """Dates are real days; a change cannot be dated in the future."""
+    problems, today = [], datetime.date.today()
+    for kind, fields in DATE_FIELDS.items():
+        for record in _records_of(records, kind):
+            for field in fields:
+                for path, value in _items(record.data, field):
+                    if not isinstance(value, str):
+                        continue
+                    line, column = record.position(path)
+                    try:
+                        day = datetime.date.fromisoformat(value)
+                    except ValueError:
+                        problems.append(Problem(record.file, line, column, f"{value} is not a date in the calendar",
+                                                "write a real day as YYYY-MM-DD, e.g. \"2023-10-05\""))
+                        continue
+                    if "history" in path and day > today:
+                        problems.append(Problem(record.file, line, column,
+                                                f"the change is dated {value}, which is in the future",
+                                                "date a change on the day it is made (or released)"))
+    return problems
+
+
+def _check_lifecycle(theory: model.ProgrammeTheory, records: dict, editions: list, folder: str) -> list[Problem]:
+    by_file = {r.file: r for kind in FOLDERS.values() for r in records[kind]}
+    by_file[records["study"].file] = records["study"]
+
+    def locate(file: str, path: tuple) -> tuple[int, int]:
+        return by_file[file].position(path) if file in by_file else (0, 0)
+
+    cmocs = {c.id: plain(c) for c in theory.cmocs}
+    problems = lifecycle.check_records(cmocs, locate)
+    if editions:
+        problems += lifecycle.check_against_edition(plain(theory.study), cmocs, editions[-1], records["study"].file,
+                                                    lambda cmoc_id: f"{folder}/cmocs/{cmoc_id}.yaml", locate)
     return problems

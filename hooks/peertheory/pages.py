@@ -5,9 +5,10 @@ string with any non-ASCII character at 2 or more bytes a character, and MkDocs h
 page's HTML until the end of a build.
 
 Pages are plain data (path, Markdown, the record file behind it). Everything from the records
-is escaped by default (see `_escape`); Markdown fields go through `_markdown`, which escapes raw
-HTML and turns `[[id]]` into links. Links between pages are relative `.md` paths, so MkDocs
-checks them.
+is escaped by default (see `_escape`); Markdown fields are rendered to sanitised HTML by
+`recordtext` (the one renderer of record Markdown) and placed in the page as inert HTML, so the
+site's own Markdown extensions never see record text. Links between pages are relative `.md`
+paths, so MkDocs checks them.
 """
 from __future__ import annotations
 
@@ -22,9 +23,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import citation, editions as editions_, mermaid, reference
+from . import citation, editions as editions_, mermaid, recordtext, reference
 from .downloads import cmoc_citation, theory_data
-from .loader import LINK
 from .model import Cmoc, Content, Outcome, ProgrammeTheory, Quote, Service, SubstantiveTheory
 
 
@@ -98,6 +98,18 @@ def _escape(value) -> Markup:
     return Markup(_LINE_START.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group(1)), text))
 
 
+_TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
+_MARKDOWN_SPECIALS = str.maketrans({ch: f"&#{ord(ch)};" for ch in "\\`*_[]{}|~^"})
+
+
+def _inert(html_: str) -> str:
+    """Sanitised HTML whose text cannot be read as Markdown by the page's builder: a table cell's
+    inline HTML is still parsed for Markdown between its tags (`[x](javascript:...)` would become
+    a live link). Markdown's characters in text become numeric entities; tags stay as they are."""
+    return "".join(piece if piece.startswith("<") else piece.translate(_MARKDOWN_SPECIALS)
+                   for piece in re.split(f"({_TAG.pattern})", html_))
+
+
 def _url(value: str) -> Markup:
     """A URL from a record, for a Markdown link target: brackets, quotes and spaces percent-encoded."""
     return Markup(_URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode()), str(value)))
@@ -123,13 +135,24 @@ class _PageContext:
         return Markup(relative(path_of(record), self.page))
 
     def markdown(self, text: str) -> Markup:
-        """A Markdown field: raw HTML shown as text; [[id]] becomes a link named after the record."""
-        text = text.replace("&", "&amp;").replace("<", "&lt;")
+        """A Markdown field, checked by the loader, as sanitised HTML blocks; headings stay Markdown
+        headings so that they reach the page's table of contents."""
+        parts = []
+        for part in recordtext.render(text, link=self._record_link):
+            if isinstance(part, recordtext.Heading):
+                parts.append(f"{'#' * part.level} {_escape(part.text)}")
+            else:
+                parts.append(f'<div class="record-text">\n{_inert(part)}\n</div>')
+        return Markup("\n\n".join(parts))
 
-        def link(match: re.Match) -> str:
-            record = self.theory.get(match.group(1))
-            return f"[{_escape(name_of(record))}]({relative(path_of(record), self.page)})"
-        return Markup(LINK.sub(link, text))
+    def inline_markdown(self, text: str) -> Markup:
+        """A Markdown field shown in a table cell: one line of sanitised HTML."""
+        html_ = "".join(recordtext.render(text, link=self._record_link, inline=True))
+        return Markup(_inert(" ".join(html_.split())))
+
+    def _record_link(self, record_id: str) -> tuple[str, str]:
+        record = self.theory.get(record_id)
+        return name_of(record), relative(path_of(record), self.page, as_url=True)
 
     def edit(self, source: str | None) -> str | None:
         return f"{self.edit_base}{source}" if (self.edit_base and source) else None
@@ -157,7 +180,8 @@ def _render(template: str, theory: ProgrammeTheory, path: str, edit_base: str | 
     meta = {"title": html.escape(" ".join(title.split()), quote=False), **({"hide": list(hide)} if hide else {}),
             **({} if searched else {"search": {"exclude": True}})}
     body = _ENV.get_template(template).render(
-        theory=theory, study=theory.study, here=here, link=here.link, md=here.markdown, name=name_of,
+        theory=theory, study=theory.study, here=here, link=here.link, md=here.markdown,
+        md_inline=here.inline_markdown, name=name_of,
         edit_url=here.edit(source), title=title, styles=citation.STYLES, **values)
     front = "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items())
     return Page(path, f"---\n{front}---\n\n{body}", source)

@@ -16,58 +16,55 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from peertheory import TheoryInvalid, load_theory
+from peertheory import TheoryInvalid
 from peertheory.citation import cite, head_metadata
-from peertheory.downloads import citation_files, data_files
-from peertheory.editions import load_editions
-from peertheory.pages import render_site
+from peertheory.generate import generate
 
 log = get_plugin_logger(__name__)
 
 # ----------------------------------------------------------------------------- hooks
 
-_theory = None  # one per build: `mkdocs serve` keeps this module loaded across rebuilds
+_site = None  # one per build: `mkdocs serve` keeps this module loaded across rebuilds
 _study = None  # all that is needed once the pages are Markdown
-_editions: list = []
 _site_root = ""
 _downloads: Path | None = None
 
 
 def on_config(config: MkDocsConfig) -> None:
-    global _theory, _study, _editions, _site_root
-    _theory, _study, _editions = None, None, []
-    try:
-        _theory = load_theory(theory_dir(config))  # the lifecycle rules read editions/ beside theory/
-        _editions = load_editions(theory_dir(config).parent / "editions")
-    except TheoryInvalid as invalid:  # the same messages as `python -m peertheory check`
+    global _site, _study, _site_root
+    _site, _study = None, None
+    _site_root = site_root(config)
+    edit_base = config.edit_uri if config.edit_uri and "://" in config.edit_uri else None
+    try:  # the same checks and messages as `python -m peertheory check`; nothing is built on a problem
+        _site = generate(theory_dir(config), site_url=_site_root, edit_base=edit_base)
+    except TheoryInvalid as invalid:
         raise PluginError(f"{invalid}\nRun `python -m peertheory check` to see these without building.") from None
-    _study = _theory.study
-    _site_root = site_root(config, _study.version)
+    _study = _site.study
+    check_edition(_study.version)
 
 
 @event_priority(50)  # before plugins (such as redirects) that read the file list
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    global _theory, _downloads
-    edit_base = config.edit_uri if config.edit_uri and "://" in config.edit_uri else None
+    global _site, _downloads
     for file in files.documentation_pages():  # hand-written pages live under docs/
         file.edit_uri = f"{Path(config.docs_dir).name}/{file.src_uri}"
-    for page in render_site(_theory, edit_base=edit_base, site_url=_site_root, editions=_editions):
+    for page in _site.pages:
         if files.get_file_from_path(page.path):
             raise PluginError(f"docs/{page.path} would hide a page generated from theory/: rename or delete it")
         file = File.generated(config, page.path, content=page.markdown)
         file.edit_uri = page.source  # "edit" opens the YAML record, never a generated file
         files.append(file)
-    for download in citation_files(_theory, _site_root):  # small, one set per CMOC: kept in memory
+    for download in _site.citations:  # small, one set per CMOC: kept in memory
         files.append(File.generated(config, download.path, content=download.content))
     _downloads = Path(tempfile.mkdtemp(prefix="peertheory-"))
-    for download in data_files(_theory):  # the whole theory: streamed to disk, never whole in memory
+    for download in _site.data:  # the whole theory: streamed to disk, never whole in memory
         target = _downloads / download.path
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("w", encoding="utf-8", newline="") as out:
             download.write(out)
         files.append(File.generated(config, download.path, abs_src_path=str(target)))
     log.debug("generated %d pages from %s", len(files.documentation_pages()), theory_dir(config))
-    _theory = None  # every page is Markdown now; the model's memory goes to MkDocs' pages (issue 3: RSS)
+    _site = None  # every page is Markdown now; the model's memory goes to MkDocs' pages (issue 3: RSS)
     gc.freeze()  # all alive now (modules, validator, files) lives to the end of the build: the collector
     #             need not re-read it at every pass (~20 ms of a 12-CMOC build); unfrozen after the build
     return files
@@ -96,16 +93,19 @@ def on_build_error(*, error: Exception) -> None:
 
 # ----------------------------------------------------------------------------- helpers
 
-def site_root(config: MkDocsConfig, version: str) -> str:
+def site_root(config: MkDocsConfig) -> str:
     """The site's address without an edition folder. `mike deploy V` builds with site_url <root>/V."""
     url = (config.site_url or "").rstrip("/")
     edition = os.environ.get("MIKE_DOCS_VERSION")
-    if edition:
-        if edition not in (version, "draft"):  # draft: main, published by CI at draft/, not citable
-            raise PluginError(f"deploying edition {edition}, but theory/study.yaml says version {version}: "
-                              "use `make release`, which deploys the version the theory records")
-        url = url.removesuffix(f"/{edition}")
-    return url + "/"
+    return (url.removesuffix(f"/{edition}") if edition else url) + "/"
+
+
+def check_edition(version: str) -> None:
+    """mike deploys the version the theory records, or draft/ (main, published by CI, not citable)."""
+    edition = os.environ.get("MIKE_DOCS_VERSION")
+    if edition and edition not in (version, "draft"):
+        raise PluginError(f"deploying edition {edition}, but theory/study.yaml says version {version}: "
+                          "use `make release`, which deploys the version the theory records")
 
 
 def theory_dir(config: MkDocsConfig) -> Path:

@@ -48,11 +48,12 @@ def make_project(target: Path, theory: Path | None = None) -> Path:
     return target
 
 
-def build(project: Path, site: Path, site_url: str | None = None) -> subprocess.CompletedProcess:
+def build(project: Path, site: Path, site_url: str | None = None, strict: bool = True) -> subprocess.CompletedProcess:
     """`mkdocs build --strict` of a project, as a contributor or CI runs it."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"SITE_URL": site_url} if site_url else {})}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
-                           "-d", str(site)], capture_output=True, text=True, env=env)
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []),
+                           "-f", str(project / "mkdocs.yml"), "-d", str(site)], capture_output=True, text=True,
+                          env=env)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -64,12 +65,12 @@ class SiteServer:
     """A built site served on 127.0.0.1. The port is taken before the build, so that the site's
     URL (sitemap, canonical links) is the origin it is served from, as with `mkdocs serve`."""
 
-    def __init__(self, project: Path, site: Path):
+    def __init__(self, project: Path, site: Path, strict: bool = True):
         handler = functools.partial(_QuietHandler, directory=str(site))
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.site = site
-        self.result = build(project, site, self.url)
+        self.result = build(project, site, self.url, strict)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):

@@ -174,6 +174,8 @@ def test_screenshots_of_a_cmoc_page_and_the_map(visit, width, name):
 
 def test_hostile_record_text_is_drawn_as_text(browser, tmp_path):
     project = make_project(tmp_path / "project")
+    for snapshot in (project / "editions").glob("*.json"):  # about rendering, not the lifecycle: no release yet
+        snapshot.unlink()
     cmoc = project / "theory/cmocs/cmoc-01.yaml"
     hostile = '"]; x:::y %% click c href "javascript:window.pwned=1" <img src=x onerror="window.pwned=1"> & end'
     source = cmoc.read_text().replace('title: "Presence of matched peer, role-model of recovery"', f"title: {json.dumps(hostile)}")
@@ -194,6 +196,115 @@ def test_hostile_record_text_is_drawn_as_text(browser, tmp_path):
         assert v.page.evaluate("window.pwned") is None
         assert v.errors == [] and v.foreign == []
         v.close()
+    finally:
+        server.close()
+
+
+# Record text that `check` accepts, in every kind of field, written to run a script or load another site.
+ACCEPTED_HOSTILE = {
+    "title": '<img src=x onerror="alert(1)"> <script>alert(2)</script> {: onfocus="alert(3)" autofocus }',
+    "markdown": ('Text \\[x\\](javascript:alert(4)) and `<script>alert(5)</script>` and '
+                 '[ok](https://example.org/ "onmouseover=alert(6)") and <https://example.org/x.gif>'),
+    "label": '<img src=x onerror=alert(9)>{:autofocus}',
+    "quote": '<img src=x onerror="alert(7)"> javascript:alert(7) [x](javascript:alert(8)) {: onfocus="alert(10)" }',
+}
+# What `check` refuses, rendered without it: the sanitiser and the page's inert HTML must still hold.
+REFUSED_HOSTILE = "\n\n".join([
+    "[a](javascript:alert(11))", "[b](JaVaScRiPt:alert(12))", "[c][r]\n\n[r]: javascript:alert(13)",
+    '<img src="javascript:alert(14)">', '<img src=x onerror="alert(15)">', "![](https://example.org/p.gif)",
+    'A paragraph.\n{: autofocus onfocus="alert(16)" }', "<script>alert(17)</script>", "[d](//example.org/)",
+    "[e](data:text/html,<script>alert(18)</script>)", "<iframe src=https://example.org></iframe>"])
+
+
+def _watch(v: Visit) -> list[str]:
+    dialogs = []
+    v.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return dialogs
+
+
+def _assert_inert(v: Visit, dialogs: list[str], where: str) -> None:
+    v.page.wait_for_load_state("networkidle")
+    for link in v.page.locator("article a").all():  # focus and hover every link, as a reader would
+        link.focus()
+        link.hover()
+    article = v.page.locator("article")
+    assert article.locator("img, script, iframe, [onerror], [onfocus], [onmouseover], [autofocus]").count() == 0, where
+    hrefs = article.evaluate("a => [...a.querySelectorAll('a[href]')].map(l => l.href)")
+    assert not [h for h in hrefs if not h.startswith(("http://127.0.0.1", "https:", "http:", "mailto:"))], hrefs
+    assert dialogs == [] and v.foreign == [], (where, dialogs, v.foreign)
+
+
+def test_pages_from_hostile_records_run_no_script_and_fetch_nothing(browser, tmp_path):
+    project = make_project(tmp_path / "project")
+    for snapshot in (project / "editions").glob("*.json"):  # about rendering, not the lifecycle
+        snapshot.unlink()
+    theory = project / "theory"
+    edits = {"cmocs/cmoc-01.yaml": [("title: ", "title", "title"), ("summary: |-", "markdown", "block"),
+                                    ("  label: ", "label", "title")],
+             "quotes/quote-01.yaml": [("text: |-", "quote", "block")],
+             "outcomes/hope.yaml": [("name: ", "label", "title"), ("description: ", "title", "title")],
+             "content/methods.yaml": [("body: |-", "markdown", "prepend")],
+             "study.yaml": [("  summary: |-", "markdown", "indented")]}
+    for record, fields in edits.items():
+        lines = (theory / record).read_text().splitlines()
+        for start, kind, style in fields:
+            i = next(n for n, line in enumerate(lines) if line.startswith(start))
+            if style == "title":
+                lines[i] = f"{start}{json.dumps(ACCEPTED_HOSTILE[kind])}"
+            elif style == "prepend":  # keep the sections that the RAMESES II page links to
+                lines[i + 1:i + 1] = ["  " + ACCEPTED_HOSTILE[kind], ""]
+            else:
+                indent = "    " if style == "indented" else "  "
+                end = i + 1
+                while end < len(lines) and (lines[end].startswith(indent) or not lines[end].strip()):
+                    end += 1
+                lines[i + 1:end] = [indent + ACCEPTED_HOSTILE[kind]]
+        (theory / record).write_text("\n".join(lines) + "\n")
+    server = SiteServer(project, tmp_path / "site")
+    assert server.result.returncode == 0, server.result.stderr
+    try:
+        for page in ("", "cmoc/cmoc-01/", "map/", "quotes/", "outcomes/hope/", "methods/", "changes/"):
+            v = Visit(browser, server.url)
+            dialogs = _watch(v)
+            v.go(server.url + page)
+            _assert_inert(v, dialogs, page)
+            v.close()
+    finally:
+        server.close()
+
+
+def test_refused_markdown_rendered_anyway_stays_inert(browser, tmp_path):
+    """Defence in depth: record Markdown that `check` refuses, rendered without the check and built
+    by MkDocs with the site's own Markdown extensions (attr_list included)."""
+    from dataclasses import replace
+
+    from peertheory import load_theory
+    from peertheory.generate import write_docs, GeneratedSite
+    from peertheory.pages import render_site
+
+    theory = load_theory(REPO / "theory")
+    cmocs = tuple(replace(c, summary=REFUSED_HOSTILE) if c.id == "cmoc-01" else c for c in theory.cmocs)
+    content = tuple(replace(c, body=REFUSED_HOSTILE) for c in theory.content)
+    theory = replace(theory, cmocs=cmocs, content=content, study=replace(theory.study, summary=REFUSED_HOSTILE))
+    docs = tmp_path / "project" / "docs"
+    write_docs(GeneratedSite(theory.study, [], render_site(theory), [], []), docs)
+    extensions = (REPO / "mkdocs.yml").read_text().split("markdown_extensions:")[1].split("\nhooks:")[0]
+    mermaid = docs / "assets/javascripts/mermaid.min.js"  # as the site serves it (else Material asks a CDN)
+    mermaid.parent.mkdir(parents=True)
+    mermaid.write_bytes((REPO / "node_modules/mermaid/dist/mermaid.min.js").read_bytes())
+    (tmp_path / "project/mkdocs.yml").write_text(
+        f"site_name: test\ntheme: {{name: material, font: false}}\nmarkdown_extensions:{extensions}\n"
+        "extra_javascript: [assets/javascripts/mermaid.min.js]\n")
+    server = SiteServer(tmp_path / "project", tmp_path / "site", strict=False)
+    assert server.result.returncode == 0, server.result.stderr
+    try:
+        for page in ("", "cmoc/cmoc-01/", "methods/", "discussion/"):
+            v = Visit(browser, server.url)
+            dialogs = _watch(v)
+            v.go(server.url + page)
+            assert "A paragraph." in v.page.locator("article").inner_text(), page
+            _assert_inert(v, dialogs, page)
+            v.close()
     finally:
         server.close()
 

@@ -286,7 +286,9 @@ def _check_references(theory: model.ProgrammeTheory, records: dict, failed: dict
                + ", ".join(sorted(participants)))
         hits = findings(q.text)
         if hits and q.reviewed is None:
-            what = "; ".join(f"{kind} {text!r}" for kind, text in hits)
+            distinct = list(dict.fromkeys(hits))  # each finding once, in order, the first few named
+            what = "; ".join(f"{kind} {text!r}" for kind, text in distinct[:5])
+            what += f" (and {len(distinct) - 5} more)" if len(distinct) > 5 else ""
             at(q.source, ("text",), f"quote `{q.id}` may identify a person: {what}",
                "remove it or replace it with a description in [brackets]; if a reviewer is sure it cannot "
                "identify anyone, add `deidentification:` with `reviewed_by:` and `reason:`")
@@ -297,6 +299,7 @@ def _check_references(theory: model.ProgrammeTheory, records: dict, failed: dict
     problems += _check_markdown(records, known=lambda record_id: record_id in seen or any(
         record_id in ids for ids in failed.values()))
     problems += _check_dates(records)
+    problems += _check_reporting_anchors(theory, records)
     return problems
 
 
@@ -368,4 +371,28 @@ def _check_lifecycle(theory: model.ProgrammeTheory, records: dict, editions: lis
     if editions:
         problems += lifecycle.check_against_edition(plain(theory.study), cmocs, editions[-1], records["study"].file,
                                                     lambda cmoc_id: f"{folder}/cmocs/{cmoc_id}.yaml", locate)
+    return problems
+
+
+def _check_reporting_anchors(theory: model.ProgrammeTheory, records: dict) -> list[Problem]:
+    """The RAMESES II page links sections of the methods and discussion by their headings: a
+    heading renamed in the record would leave a dangling link that only the build would see."""
+    from markdown.extensions.toc import slugify  # the builders' own heading ids (Python-Markdown's toc)
+
+    from .reference import RAMESES_FILE, rameses_items
+    contents = {r.data["id"]: r for r in records["content"]}
+    problems = []
+    for item in rameses_items():
+        for target in item["pages"]:
+            page, _, anchor = target.partition("#")
+            record = contents.get(page.removesuffix(".md"))
+            if not anchor or record is None:
+                continue
+            headings = [part.text for part in recordtext.render(record.data["body"], link=lambda i: ("", ""))
+                        if isinstance(part, recordtext.Heading)]
+            if anchor not in {slugify(text, "-") for text in headings}:
+                problems.append(Problem(record.file, *record.position(("body",)),
+                                        f"the RAMESES II page links item {item['item']} to the section "
+                                        f"#{anchor} of this page, and no heading here makes that section",
+                                        f"keep the section's heading, or change item {item['item']} in {RAMESES_FILE}"))
     return problems

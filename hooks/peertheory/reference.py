@@ -74,5 +74,8 @@ def field_reference() -> list[dict]:
     return kinds
 
 
+RAMESES_FILE = "hooks/peertheory/rameses.yaml"
+
+
 def rameses_items() -> list[dict]:
     return yaml.load((Path(__file__).parent / "rameses.yaml").read_text(), Loader=yaml.CSafeLoader)

@@ -25,22 +25,27 @@ log = get_plugin_logger(__name__)
 # ----------------------------------------------------------------------------- hooks
 
 _site = None  # one per build: `mkdocs serve` keeps this module loaded across rebuilds
-_study = None  # all that is needed once the pages are Markdown
+_study = _based_on = None  # all that is needed once the pages are Markdown
 _site_root = ""
 _downloads: Path | None = None
 
 
 def on_config(config: MkDocsConfig) -> None:
-    global _site, _study, _site_root
-    _site, _study = None, None
+    global _site, _study, _based_on, _site_root
+    _site, _study, _based_on = None, None, None
     _site_root = site_root(config)
     edit_base = config.edit_uri if config.edit_uri and "://" in config.edit_uri else None
     try:  # the same checks and messages as `python -m peertheory check`; nothing is built on a problem
         _site = generate(theory_dir(config), site_url=_site_root, edit_base=edit_base)
     except TheoryInvalid as invalid:
         raise PluginError(f"{invalid}\nRun `python -m peertheory check` to see these without building.") from None
-    _study = _site.study
+    _study, _based_on = _site.study, _site.based_on
     check_edition(_study.version)
+    # The site's name, description and copyright are the theory's own (its study record), not the config's.
+    config.site_name = _study.publisher
+    config.site_description = _study.description
+    cited = f"doi:{_based_on.doi}" if _based_on.doi else (_based_on.url or _based_on.title)
+    config.copyright = f"Theory content: {_based_on.name}, {_study.licence} ({cited})"
 
 
 @event_priority(50)  # before plugins (such as redirects) that read the file list
@@ -73,7 +78,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def on_page_context(context, *, page, config, nav):
     """Citation metadata in the head of every page (overrides/main.html writes it out)."""
     title = None if page.is_homepage else html.unescape(page.title or "")  # titles are HTML-escaped
-    cited = cite(_study, site_url=_site_root, page_url=page.url if page.url != "./" else "", title=title,
+    cited = cite(_study, _based_on, site_url=_site_root, page_url=page.url if page.url != "./" else "", title=title,
                  key=page.file.src_uri.removesuffix(".md").replace("/", "-"))
     context["citation_head"] = head_metadata(cited, _study.licence)
     context["edition"] = cited  # the banner: which edition this is, and this page in the latest

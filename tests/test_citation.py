@@ -1,5 +1,6 @@
 """Citing: what reference managers and other programs read, checked with independent clients."""
 import csv
+import hashlib
 import importlib.util
 import io
 import json
@@ -111,20 +112,21 @@ def test_downloads_parse_and_agree_with_the_page(site_server):
     assert pinned in harvard
 
 
-def test_citation_cff_is_current_and_valid():
-    committed = (REPO / "CITATION.cff").read_text()
+def test_citation_cff_is_valid():
+    """CITATION.cff is made by `release` (and `citation-cff`), never by hand: what it makes is valid."""
     site_url, repository = publication_settings((REPO / "mkdocs.yml").read_text())
     assert site_url.startswith("https://") and repository.startswith("https://github.com/")
-    assert committed == citation_cff(THEORY.study, site_url=site_url, repository=repository), \
-        "CITATION.cff is out of date: run `python -m peertheory citation-cff > CITATION.cff`"
+    made = citation_cff(THEORY.study, THEORY.based_on, site_url=site_url, repository=repository)
     # cffconvert pins an old jsonschema, so it is installed without dependencies and only its
     # bundled CFF 1.2.0 schema is used here.
     package = Path(list(importlib.util.find_spec("cffconvert").submodule_search_locations)[0])
     schema = json.loads((package / "schemas/1.2.0/schema.json").read_text())
     errors = list(jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
-                  .iter_errors(yaml.safe_load(committed)))
+                  .iter_errors(yaml.safe_load(made)))
     assert errors == []
-    assert yaml.safe_load(committed)["references"][0]["doi"] == "10.1007/s44192-023-00045-2"
+    cff = yaml.safe_load(made)
+    assert cff["references"][0]["doi"] == THEORY.based_on.doi and cff["version"] == THEORY.study.version
+    assert [a["family-names"] for a in cff["authors"]] == [a.family for a in THEORY.study.authors]
 
 
 def test_data_downloads(built_site):
@@ -154,4 +156,11 @@ def test_downloads_can_be_written_more_than_once():
 def test_an_edition_snapshot_is_that_editions_data_download(built_site):
     from peertheory.editions import snapshot
     assert snapshot(THEORY) == (built_site / "data/theory.json").read_text()
-    assert snapshot(THEORY) == (REPO / "editions/1.0.json").read_text()  # 1.0 is the current theory
+    released = json.loads((REPO / "editions/1.0.json").read_text())
+    assert released["edition"] == "1.0" and "format" not in released  # edition 1.0's own (first) format
+
+
+def test_edition_1_is_never_rewritten():
+    """The snapshot of what readers of edition 1.0 saw stays byte for byte as it was released."""
+    digest = hashlib.sha256((REPO / "editions/1.0.json").read_bytes()).hexdigest()
+    assert digest == "e998ae856559927910053f53f393b831adc98edc696c3789625be48c3983d7c0"

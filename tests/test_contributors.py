@@ -69,8 +69,8 @@ def test_forms_follow_the_schema(name):
                 assert options == spec["enum"], f"{name}: {item['id']} options differ from the schema"
             elif item["id"] == "outcome_group":
                 assert options == [o.id for o in load_theory(THEORY).outcomes]
-            elif item["id"] == "participant":
-                assert options == [s.participant for s in load_theory(THEORY).services]
+            elif item["id"] == "beneficiary":  # the theory's own vocabulary (theory/study.yaml)
+                assert options == [b.id for b in load_theory(THEORY).study.beneficiaries]
 
 
 def test_new_cmoc_form_collects_every_required_field_a_contributor_writes():
@@ -155,9 +155,10 @@ def test_scaffolding_writes_valid_records_with_the_next_free_id(theory_copy):
     path = new_cmoc(theory_copy, outcome="hope", beneficiary="child", title="A proposal", today="2026-11-22",
                     version="1.0")
     assert path.name == "cmoc-13.yaml"
-    quote = new_quote(theory_copy, participant="#02", cmoc="cmoc-13", text="We talk about football first.")
+    quote = new_quote(theory_copy, participant="#02", cmoc="cmoc-13", text="We talk about football first.",
+                      source="thompson-2023")
     assert quote.name == "quote-23.yaml"
-    new_quote(theory_copy, participant="#02", cmoc="cmoc-12", text="And then the rest.")
+    new_quote(theory_copy, participant="#02", cmoc="cmoc-12", text="And then the rest.", source="thompson-2023")
     theory = load_theory(theory_copy)
     assert theory.get("cmoc-13").quote_ids == ("quote-23",)
     assert theory.get("cmoc-12").quote_ids[-1] == "quote-24"
@@ -177,13 +178,15 @@ def test_change_summary_for_a_pull_request(tmp_path):
                       'change: "Supported.", rationale: "New interviews.", evidence: [quote-09]}\n')
     study = project / "theory/study.yaml"
     study.write_text(study.read_text().replace('version: "1.0"', 'version: "1.1"', 1))
-    new_quote(project / "theory", participant="#07", cmoc="cmoc-05", text="It was the music that did it.")
+    new_quote(project / "theory", participant="#07", cmoc="cmoc-05", text="It was the music that did it.",
+              source="thompson-2023")
     result = subprocess.run([sys.executable, "-m", "peertheory", "summary", "--base", "main"], cwd=project,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "- CMOCs re-statused: 1\n  - cmoc-05: initial → supported" in result.stdout
-    assert "- Quotes added: 1\n  - quote-23 (#07)" in result.stdout
-    assert "- CMOCs added: 0" in result.stdout
+    assert "- CMOCs: 0 added, 1 changed, 0 removed\n  - changed cmoc-05 (" in result.stdout
+    assert "Status: initial → supported; Version: 1.0 → 1.1" in result.stdout
+    assert "- Quotes: 1 added, 0 changed, 0 removed\n  - added quote-23 (It was the music" in result.stdout
+    assert "- Sources: 0 added" in result.stdout and "- Theory version: 1.0 → 1.1" in result.stdout
 
 
 def test_properdocs_builds_the_same_site(built_site, tmp_path):

@@ -83,15 +83,20 @@ def test_map_links_every_cmoc_and_lists_them_as_text(built_site):
 
 def test_services_table_and_evidence_matrix(built_site):
     doc = page(built_site, "services")
-    rows = doc.xpath("//table[1]/tbody/tr")
-    assert len(rows) == 14
-    assert "(blank in Table 1)" in rows[8].text_content() and "unknown" in rows[8].text_content()
-    matrix = doc.xpath("//table[2]/tbody/tr")
-    assert len(matrix) == 10  # the interviewed participants
-    row_13 = next(r for r in matrix if "#13" in r.text_content())
-    cells = [c.text_content() for c in row_13.xpath("td")]
-    # #13's quotes: quote-01 (CMOC 1), quote-04/05 (CMOC 2), quote-07/08 (CMOC 4), quote-16 (CMOC 10)
-    assert cells[1:] == ["1: CMOC 1", "2: CMOC 2, CMOC 4", "–", "–", "1: CMOC 10"]
+    tables = doc.xpath("//article//table")
+    rows = [r for t in tables[:-1] for r in t.xpath("./tbody/tr")]  # one table per source, then the matrix
+    assert len(rows) == len(THEORY.services)
+    for service, row in zip(THEORY.services, rows):
+        assert service.service_type in row.text_content()
+        assert (service.location or "(blank in the source)") in row.text_content()
+    matrix = tables[-1].xpath("./tbody/tr")
+    assert len(matrix) == len(THEORY.interviewed)
+    for service, row in zip(THEORY.interviewed, matrix):
+        assert THEORY.get(service.source_id).name in row.xpath("td")[0].text_content()  # which source
+        for outcome, cell in zip(THEORY.outcomes, row.xpath("td")[1:]):
+            cmocs = [c for c in THEORY.cmocs_of_service(service) if c.outcome_group == outcome.id and not c.retired]
+            assert cell.text_content() == (f"{len(cmocs)}: " + ", ".join(f"CMOC {c.number}" for c in cmocs)
+                                           if cmocs else "–")
 
 
 def test_quotes_page_groups_by_cmoc_and_participant(built_site):

@@ -23,10 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     new_kinds = new.add_subparsers(dest="kind", required=True)
     new_cmoc = new_kinds.add_parser("cmoc", help="a proposed CMOC with placeholders to fill in")
     new_cmoc.add_argument("--outcome", required=True, help="the outcome's id, e.g. hope")
-    new_cmoc.add_argument("--beneficiary", required=True, choices=["child", "peer"])
+    new_cmoc.add_argument("--beneficiary", required=True, choices=_beneficiaries(),
+                          help="who benefits: one of the beneficiaries in theory/study.yaml")
     new_cmoc.add_argument("--title", required=True)
     new_quote = new_kinds.add_parser("quote", help="a quote, listed under the CMOC it illustrates")
-    new_quote.add_argument("--participant", required=True, help='the participant tag, e.g. "#13"')
+    new_quote.add_argument("--participant", required=True, help='the participant\'s tag in its source, e.g. "#13"')
+    new_quote.add_argument("--source", help="the id of the participant's source (default: the source the theory "
+                           "is based on)")
     new_quote.add_argument("--cmoc", required=True, help="the id of the CMOC it illustrates")
     new_quote.add_argument("--text", required=True, help="the quote, verbatim, without quotation marks")
     issue = commands.add_parser("from-issue", help="print the YAML record that a filled issue form describes")
@@ -56,6 +59,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _beneficiaries() -> list[str] | None:
+    """The CLI's choices follow the theory's vocabulary (none offered when it cannot be read here)."""
+    try:
+        import yaml
+        words = yaml.safe_load(Path("theory/study.yaml").read_text())["vocabulary"]["beneficiaries"]
+        return [term["id"] for term in words]
+    except Exception:  # noqa: BLE001 - not in a project folder, or a broken study.yaml: check will say why
+        return None
+
+
 def _contrib(args) -> int:
     import datetime
 
@@ -79,7 +92,8 @@ def _contrib(args) -> int:
         path = contrib.new_cmoc(theory_dir, outcome=args.outcome, beneficiary=args.beneficiary, title=args.title,
                                 today=today, version=version)
     else:
-        path = contrib.new_quote(theory_dir, participant=args.participant, cmoc=args.cmoc, text=args.text)
+        path = contrib.new_quote(theory_dir, participant=args.participant, cmoc=args.cmoc, text=args.text,
+                                 source=args.source or load_theory(theory_dir).study.based_on)
     print(f"wrote {path}: fill in what it asks, then run `python -m peertheory check`")
     return 0
 
@@ -89,8 +103,11 @@ def _release(theory, folder: Path) -> int:
     target = folder / f"{version}.json"
     released = [p.stem for p in folder.glob("*.json")] if folder.is_dir() else []
     if target.exists():
-        if target.read_text() == snapshot(theory):
-            print(f"edition {version} is already released, and unchanged")
+        from .downloads import theory_data
+        from .editions import diff, load_editions
+        released_as = next(e for e in load_editions(folder) if e.version == version)
+        if target.read_text() == snapshot(theory) or not diff(released_as, theory_data(theory)):
+            print(f"edition {version} is already released, and unchanged")  # (an older snapshot format is kept)
             return 0
         print(f"edition {version} was released with different content; editions never change.\n"
               f"    fix: raise theory → version in theory/study.yaml (and record why in the CMOC histories)",
@@ -103,6 +120,13 @@ def _release(theory, folder: Path) -> int:
     folder.mkdir(exist_ok=True)
     target.write_text(snapshot(theory))
     print(f"edition {version} frozen in {target}")
+    config = folder.parent / "mkdocs.yml"
+    if config.is_file():  # GitHub's "Cite this repository" follows the newest edition, made here
+        from .citation import citation_cff, publication_settings
+        site_url, repository = publication_settings(config.read_text())
+        (folder.parent / "CITATION.cff").write_text(citation_cff(theory.study, theory.based_on, site_url=site_url,
+                                                                 repository=repository))
+        print(f"CITATION.cff written for edition {version}")
     return 0
 
 
@@ -110,7 +134,7 @@ def _citation_cff(config_file: Path) -> int:
     from .citation import citation_cff, publication_settings
     site_url, repository = publication_settings(config_file.read_text())
     theory = load_theory(config_file.parent / "theory")
-    print(citation_cff(theory.study, site_url=site_url, repository=repository), end="")
+    print(citation_cff(theory.study, theory.based_on, site_url=site_url, repository=repository), end="")
     return 0
 
 

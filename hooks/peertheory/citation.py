@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .model import Author, Study
+from .model import Author, Source, Study
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
@@ -26,7 +26,8 @@ class Citation:
     released: date
     url: str  # pinned: this page in this edition, for ever
     latest_url: str
-    based_on_doi: str
+    based_on: str  # the source the theory comes from: "doi:..." or its address
+    based_on_url: str | None
     publisher: str
     licence_url: str
     language: str = "en"
@@ -38,13 +39,17 @@ def edition_urls(site_url: str, version: str, page_url: str) -> tuple[str, str]:
     return f"{base}{version}/{page_url}", f"{base}latest/{page_url}"
 
 
-def cite(study: Study, *, site_url: str, page_url: str = "", title: str | None = None, key: str = "theory") -> Citation:
+def cite(study: Study, based_on: Source, *, site_url: str, page_url: str = "", title: str | None = None,
+         key: str = "theory") -> Citation:
+    """An edition of the theory (or one page of it): credited to its editors and contributors,
+    naming the source it is based on."""
     pinned, latest = edition_urls(site_url, study.version, page_url)
     title = " ".join(title.split()) if title else None  # one line: citations are shown in code blocks
     return Citation(key=f"{key}-v{study.version}", authors=study.authors, title=title or study.title,
                     container=study.title if title else None, edition=study.version,
                     released=date.fromisoformat(study.released), url=pinned, latest_url=latest,
-                    based_on_doi=study.doi, publisher=study.publisher, licence_url=study.licence_url)
+                    based_on=f"doi:{based_on.doi}" if based_on.doi else (based_on.url or based_on.name),
+                    based_on_url=based_on.link, publisher=study.publisher, licence_url=study.licence_url)
 
 
 # ----------------------------------------------------------------------------- text styles
@@ -104,7 +109,7 @@ def bibtex(c: Citation) -> str:
               ("edition", _bib(c.edition)), ("version", _bib(c.edition)),
               ("year", str(c.released.year)), ("month", str(c.released.month)), ("date", c.released.isoformat()),
               ("publisher", _bib(c.publisher)), ("url", c.url),
-              ("note", _bib(f"Version {c.edition}. Based on doi:{c.based_on_doi}"))]
+              ("note", _bib(f"Version {c.edition}. Based on {c.based_on}"))]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{c.key},\n{body}\n}}\n"
 
@@ -116,7 +121,7 @@ def ris(c: Citation) -> str:
              *([line("T2", c.container)] if c.container else []), line("ET", c.edition),
              line("PY", str(c.released.year)), line("DA", c.released.strftime("%Y/%m/%d")),
              line("PB", c.publisher), line("UR", c.url), line("LA", c.language),
-             line("N1", f"Version {c.edition}. Based on doi:{c.based_on_doi}"), line("ID", c.key), "ER  - "]
+             line("N1", f"Version {c.edition}. Based on {c.based_on}"), line("ID", c.key), "ER  - "]
     return "\n".join(lines) + "\n"
 
 
@@ -125,7 +130,7 @@ def csl_item(c: Citation) -> dict:
             "author": [{"family": a.family, "given": a.given} for a in c.authors],
             "issued": {"date-parts": [[c.released.year, c.released.month, c.released.day]]},
             "version": c.edition, "publisher": c.publisher, "URL": c.url, "language": c.language,
-            "note": f"Based on doi:{c.based_on_doi}"}
+            "note": f"Based on {c.based_on}"}
     if c.container:
         item["container-title"] = c.container
     return item
@@ -146,24 +151,30 @@ def publication_settings(config_text: str) -> tuple[str, str]:
     return site_url, edit_uri.split("/edit/")[0]
 
 
-def citation_cff(study: Study, *, site_url: str, repository: str) -> str:
-    """CITATION.cff (1.2.0), so that GitHub shows "Cite this repository": the theory, and the paper."""
+def citation_cff(study: Study, based_on: Source, *, site_url: str, repository: str) -> str:
+    """CITATION.cff (1.2.0), so that GitHub shows "Cite this repository": the theory, and its source."""
     import yaml  # only this function writes YAML
-    theory = cite(study, site_url=site_url)
-    def people():  # a fresh list each time: YAML would otherwise write anchors and aliases
-        return [{"family-names": a.family, "given-names": a.given} for a in study.authors]
+    theory = cite(study, based_on, site_url=site_url)
+    def people(authors=study.authors):  # a fresh list each time: YAML would otherwise write anchors
+        return [{"family-names": a.family, "given-names": a.given} for a in authors]
+    reference = {"type": "article" if based_on.container and based_on.volume else "generic", "title": based_on.title,
+                 "authors": people(based_on.authors) or people()}
+    reference.update({key: value for key, value in (
+        ("journal", based_on.container), ("volume", int(based_on.volume) if (based_on.volume or "").isdigit() else None),
+        ("number", based_on.article), ("year", based_on.year), ("date-published", based_on.published),
+        ("doi", based_on.doi), ("url", based_on.url),
+        ("license", based_on.licence.replace(" ", "-") if based_on.licence else None)) if value is not None})
+    spdx = study.licence.replace(" ", "-")  # "CC BY 4.0" -> the SPDX id CC-BY-4.0
     cff = {
         "cff-version": "1.2.0",
-        "message": "If you use this programme theory, please cite it as below, and the paper it is based on.",
+        "message": "If you use this programme theory, please cite it as below, and the work it is based on.",
         "type": "dataset", "title": study.title, "version": study.version, "date-released": study.released,
-        "authors": people(), "license": "CC-BY-4.0", "url": theory.latest_url.removesuffix("latest/") + "latest/",
+        "authors": people(), "license": spdx, "url": theory.latest_url.removesuffix("latest/") + "latest/",
         "repository-code": repository,
         "preferred-citation": {"type": "website", "title": study.title, "authors": people(),
                                "version": study.version, "date-published": study.released, "url": theory.url,
-                               "publisher": {"name": study.publisher}, "license": "CC-BY-4.0"},
-        "references": [{"type": "article", "title": study.paper_title, "authors": people(), "journal": study.journal,
-                        "volume": int(study.volume), "number": study.article, "year": study.year,
-                        "date-published": study.published, "doi": study.doi, "license": "CC-BY-4.0"}],
+                               "publisher": {"name": study.publisher}, "license": spdx},
+        "references": [reference],
     }
     header = "# Generated from theory/study.yaml by `python -m peertheory citation-cff`; do not edit.\n"
     return header + yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100)
@@ -189,7 +200,7 @@ def head_metadata(c: Citation, licence: str) -> dict:
             "datePublished": c.released.isoformat(), "version": c.edition, "url": c.url,
             "isPartOf": {"@type": "CreativeWork", "name": c.container or c.title,
                          "url": c.latest_url if not c.container else edition_root(c.latest_url)},
-            "isBasedOn": f"https://doi.org/{c.based_on_doi}", "license": c.licence_url,
+            **({"isBasedOn": c.based_on_url} if c.based_on_url else {}), "license": c.licence_url,
             "publisher": {"@type": "Organization", "name": c.publisher}, "inLanguage": c.language},
     }
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from . import load_theory
-from .editions import Edition, diff
+from . import TheoryInvalid, load_theory
+from .editions import KINDS, Edition, diff
 from .downloads import theory_data
 from .schema import check_record
 from .yamlsource import Record
@@ -68,11 +68,12 @@ history:
     return path
 
 
-def new_quote(theory_dir: Path, *, participant: str, cmoc: str, text: str) -> Path:
+def new_quote(theory_dir: Path, *, participant: str, cmoc: str, text: str, source: str) -> Path:
     """A quote, listed under the CMOC it illustrates (a quote no CMOC uses is an error)."""
     quote_id = next_id(theory_dir / "quotes", "quote")
     path = theory_dir / "quotes" / f"{quote_id}.yaml"
-    path.write_text(MODELINE.format(kind="quote") + f"id: {quote_id}\nparticipant: {_q(participant)}\ntext: {_q(text)}\n")
+    path.write_text(MODELINE.format(kind="quote") + f"id: {quote_id}\nsource: {source}\n"
+                    f"participant: {_q(participant)}\ntext: {_q(text)}\n")
     cmoc_file = theory_dir / "cmocs" / f"{cmoc}.yaml"
     source = cmoc_file.read_text()
     if re.search(r"^quotes: \[\]$", source, re.M):
@@ -139,27 +140,27 @@ def issue_to_yaml(form_file: Path, body: str, *, record_id: str, today: str, ver
 # ----------------------------------------------------------------------------- pull request summary
 
 def change_summary(repo: Path, base: str) -> str:
-    """Markdown: what a pull request changes in the theory, against the theory at `base`."""
+    """Markdown: what a pull request changes in the theory against the theory at `base`, every kind
+    of record, field by field (the same comparison as the site's "What changed")."""
     current = load_theory(repo / "theory")
+    lines = [f"## Theory change against `{base}`", ""]
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(["git", "-C", str(repo), "archive", base, "theory"], capture_output=True, check=True)
         subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-        before = load_theory(Path(tmp) / "theory")
-    old = Edition(before.study.version, before.study.released, theory_data(before))
-    changes = diff(old, theory_data(current))
-    old_quotes = {q.id for q in before.quotes}
-    lines = [f"## Theory change against `{base}`", ""]
-    added = [c for c in changes if c.kind == "added"]
-    restatused = [c for c in changes if any(f.field == "Status" for f in c.fields)]
-    changed = [c for c in changes if c.kind == "changed"]
-    new_quotes = [q for q in current.quotes if q.id not in old_quotes]
-    lines += [f"- CMOCs added: {len(added)}" + "".join(f"\n  - {c.cmoc_id}: {c.title}" for c in added),
-              f"- CMOCs changed: {len(changed)}" + "".join(
-                  f"\n  - {c.cmoc_id}: {', '.join(f.field for f in c.fields)}" for c in changed),
-              f"- CMOCs re-statused: {len(restatused)}" + "".join(
-                  f"\n  - {c.cmoc_id}: " + next(f"{f.before} → {f.after}" for f in c.fields if f.field == "Status")
-                  for c in restatused),
-              f"- Quotes added: {len(new_quotes)}" + "".join(f"\n  - {q.id} ({q.participant})" for q in new_quotes)]
+        try:
+            before = load_theory(Path(tmp) / "theory", editions_dir=Path(tmp) / "no-editions")
+        except TheoryInvalid as invalid:  # e.g. a change of the records' model: say so, do not fail the job
+            return "\n".join(lines + [f"The theory at `{base}` cannot be read by this version of the tools, so no "
+                                      "record-by-record comparison is given:", "", "```text", str(invalid), "```", ""])
+    changes = diff(Edition(before.study.version, before.study.released, theory_data(before)), theory_data(current))
+    for kind, heading in KINDS:
+        these = [c for c in changes if c.kind == kind]
+        counts = {what: [c for c in these if c.change == what] for what in ("added", "changed", "removed")}
+        lines.append(f"- {heading}: " + ", ".join(f"{len(v)} {what}" for what, v in counts.items()))
+        for change in these:
+            fields = "; ".join(f"{f.field}: {f.before or '(none)'} → {f.after or '(none)'}"
+                               if f.field in ("Status", "Version") else f.field for f in change.fields)
+            lines.append(f"  - {change.change} {change.record_id} ({change.title})" + (f": {fields}" if fields else ""))
     if before.study.version != current.study.version:
         lines.append(f"- Theory version: {before.study.version} → {current.study.version}")
     return "\n".join(lines) + "\n"

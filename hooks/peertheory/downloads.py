@@ -12,6 +12,9 @@ from .model import Cmoc, ProgrammeTheory
 from .schema import KINDS, schema_path
 
 
+SNAPSHOT_FORMAT = 2  # editions/*.json: 1 was edition 1.0's (the paper inside the study record)
+
+
 @dataclasses.dataclass(frozen=True)
 class Download:
     """A file for other programs. `write` produces it into an open text file, so that the largest
@@ -31,12 +34,12 @@ def _text(content: str) -> Callable[[TextIO], None]:
 
 
 def cmoc_citation(theory: ProgrammeTheory, cmoc: Cmoc, site_url: str) -> citation.Citation:
-    return citation.cite(theory.study, site_url=site_url, page_url=f"cmoc/{cmoc.id}/",
+    return citation.cite(theory.study, theory.based_on, site_url=site_url, page_url=f"cmoc/{cmoc.id}/",
                          title=f"CMOC {cmoc.number}: {cmoc.title}", key=cmoc.id)
 
 
 def citation_files(theory: ProgrammeTheory, site_url: str) -> list[Download]:
-    cited = [("theory", citation.cite(theory.study, site_url=site_url))]
+    cited = [("theory", citation.cite(theory.study, theory.based_on, site_url=site_url))]
     cited += [(c.id, cmoc_citation(theory, c, site_url)) for c in theory.cmocs]
     return [Download(f"cite/{name}.{ext}", _text(make(c))) for name, c in cited
             for ext, make in citation.DOWNLOADS.items()]
@@ -44,7 +47,7 @@ def citation_files(theory: ProgrammeTheory, site_url: str) -> list[Download]:
 
 def theory_data(theory: ProgrammeTheory) -> dict:
     """The whole theory as plain data: the download, and the snapshot of a released edition."""
-    return {"edition": theory.study.version, "released": theory.study.released,
+    return {"edition": theory.study.version, "released": theory.study.released, "format": SNAPSHOT_FORMAT,
             **{f.name: plain(getattr(theory, f.name)) for f in dataclasses.fields(theory)}}
 
 
@@ -58,7 +61,7 @@ def theory_json(theory: ProgrammeTheory) -> str:
 def write_theory_json(theory: ProgrammeTheory, out: TextIO) -> None:
     """theory_data(theory) as JSON, record by record (the same text as json.dump of the whole),
     so that the whole theory is never held as one string or one tree of dicts."""
-    head = {"edition": theory.study.version, "released": theory.study.released}
+    head = {"edition": theory.study.version, "released": theory.study.released, "format": SNAPSHOT_FORMAT}
     records = {f.name: getattr(theory, f.name) for f in dataclasses.fields(theory)}
     out.write(json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ",\n")
     for n, (name, value) in enumerate(records.items()):
@@ -81,13 +84,15 @@ def data_files(theory: ProgrammeTheory) -> list[Download]:
                       lambda: ([c.id, c.title, c.outcome_group, c.beneficiary, c.statement, c.context.text, c.mechanism.text,
                         c.outcome.text, c.status, c.version, " ".join(c.all_quote_ids),
                         " ".join(s.id for s in theory.services_of(c))] for c in theory.cmocs)))
-    files.append(_csv("data/quotes.csv", ["id", "participant", "service", "cmocs", "text"],
-                      lambda: ([q.id, q.participant, theory.service_of(q).id,
-                        " ".join(c.id for c in theory.cmocs_of_quote(q)), q.text] for q in theory.quotes)))
-    files.append(_csv("data/services.csv", ["id", "participant", "service_type", "location", "face_to_face", "online",
-                                            "delivery", "programme", "quotes"],
-                      lambda: ([s.id, s.participant, s.service_type, s.location or "", s.face_to_face, s.online, s.delivery,
-                        s.programme, len(theory.quotes_of_service(s))] for s in theory.services)))
+    files.append(_csv("data/quotes.csv", ["id", "source", "participant", "role", "service", "cmocs", "text"],
+                      lambda: ([q.id, q.source_id, q.participant, theory.participant_of(q).role,
+                                theory.participant_of(q).service_id or "",
+                                " ".join(c.id for c in theory.cmocs_of_quote(q)), q.text] for q in theory.quotes)))
+    files.append(_csv("data/services.csv", ["id", "source", "participants", "service_type", "location", "face_to_face",
+                                            "online", "delivery", "programme", "quotes"],
+                      lambda: ([s.id, s.source_id, " ".join(p.tag for p in theory.participants_of_service(s)),
+                                s.service_type, s.location or "", s.face_to_face, s.online, s.delivery,
+                                s.programme, len(theory.quotes_of_service(s))] for s in theory.services)))
     files += [Download(f"data/schemas/{kind}.schema.json", _text(schema_path(kind).read_text()))
               for kind in (*KINDS, "common")]
     return files

@@ -10,17 +10,30 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .downloads import theory_json
+from .downloads import SNAPSHOT_FORMAT, theory_json
 from .lifecycle import version_key
 from .model import ProgrammeTheory
 from .problems import Problem, TheoryInvalid
 
-# The fields of a CMOC that a reader compares between editions, in reading order.
-COMPARED = [("title", "Title"), ("statement", "Statement"), ("context.text", "Context"),
-            ("mechanism.text", "Mechanism"), ("outcome.text", "Outcome"), ("outcome_group", "Outcome group"),
-            ("beneficiary", "Who benefits"), ("status", "Status"), ("version", "Version"),
-            ("replaced_by", "Replaced by"), ("quote_ids", "Quotes"), ("not_triggered", "Not triggered"),
-            ("theories", "Substantive theories"), ("summary", "Explanatory summary")]
+# The fields a reader compares between editions, in reading order, with their names on the page.
+# Other kinds' fields are named from the field itself; `source` (the YAML file) and `history`
+# (listed on its own) are not compared.
+COMPARED = {
+    "cmocs": [("title", "Title"), ("statement", "Statement"), ("context.text", "Context"),
+              ("mechanism.text", "Mechanism"), ("outcome.text", "Outcome"), ("outcome_group", "Outcome group"),
+              ("beneficiary", "Who benefits"), ("status", "Status"), ("version", "Version"),
+              ("replaced_by", "Replaced by"), ("leads_to", "Leads to"), ("quote_ids", "Quotes"),
+              ("not_triggered", "Not triggered"), ("supporting_sources", "Supporting sources"),
+              ("refuting_evidence", "Evidence against"), ("theories", "Substantive theories"),
+              ("summary", "Explanatory summary")],
+}
+KINDS = [("study", "The theory's record"), ("sources", "Sources"), ("outcomes", "Outcomes"), ("cmocs", "CMOCs"),
+         ("quotes", "Quotes"), ("services", "Services"), ("theories", "Substantive theories"),
+         ("content", "Methods and discussion"), ("reporting", "Reporting standard")]
+_NOT_COMPARED = {"id", "source", "history"}
+_BOOKKEEPING = {"study": {"version", "released"}}  # the edition itself, said in the page's heading
+FORMAT = SNAPSHOT_FORMAT
+UNRECORDED = object()  # a field an older format did not record: never reported as changed
 
 
 @dataclass(frozen=True)
@@ -42,13 +55,12 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
-class CmocChange:
-    cmoc_id: str
-    kind: str  # added, changed
+class RecordChange:
+    kind: str  # cmocs, quotes, ... (a key of the theory's data)
+    record_id: str
+    change: str  # added, changed, removed
     title: str
     fields: tuple[FieldChange, ...] = ()
-
-
 
 
 def read_editions(folder: Path) -> tuple[list[Edition], list[Problem]]:
@@ -82,27 +94,110 @@ def snapshot(theory: ProgrammeTheory) -> str:
     return theory_json(theory)  # exactly the edition's data/theory.json
 
 
-def _value(cmoc: dict, field: str) -> str:
-    value = cmoc
+def _get(record: dict, field: str):
+    value = record
     for part in field.split("."):
         value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _shown(value) -> str:
+    """A field's value as one line of text for the page."""
     if isinstance(value, list):
-        if value and isinstance(value[0], dict):
-            return "; ".join(next(iter(v.values())) for v in value)  # a circumstance or theory: its name
-        return ", ".join(value)
+        return "; ".join(_shown(v) for v in value)
+    if isinstance(value, dict):  # a circumstance, a link, a participant: its first field names it
+        return ", ".join(str(v) for v in value.values() if v not in (None, "", [])) if "tag" in value \
+            else _shown(next(iter(value.values()), ""))
     return "" if value is None else str(value)
 
 
-def diff(before: Edition | None, after: dict) -> list[CmocChange]:
-    """CMOC by CMOC, field by field: what a reader of `before` would find different in `after`."""
-    old = before.cmocs if before else {}
+def _same(old, new) -> bool:
+    """Equal, where what an older format did not record matches anything and an absent field is empty."""
+    if old is UNRECORDED:
+        return True
+    if isinstance(old, dict) and isinstance(new, dict):
+        return all(_same(old.get(k), new.get(k)) for k in set(old) | set(new))
+    if isinstance(old, list) and isinstance(new, list):
+        return len(old) == len(new) and all(_same(a, b) for a, b in zip(old, new))
+    return (old or None) == (new or None)
+
+
+def _title(kind: str, record: dict) -> str:
+    for field in ("title", "name", "service_type"):
+        if isinstance(record.get(field), str):
+            return record[field]
+    return record.get("text", "")[:60] if kind == "quotes" else record.get("id", kind)
+
+
+def _fields(kind: str, old: dict, new: dict) -> tuple[FieldChange, ...]:
+    skipped = _NOT_COMPARED | _BOOKKEEPING.get(kind, set())
+    named = COMPARED.get(kind) or [(f, f.replace("_", " ").capitalize()) for f in
+                                   [*new, *(k for k in old if k not in new)] if f not in skipped]
+    return tuple(FieldChange(label, _shown(_get(old, name)), _shown(_get(new, name)))
+                 for name, label in named if not _same(_get(old, name), _get(new, name)))
+
+
+def diff(before: Edition | None, after: dict) -> list[RecordChange]:
+    """Record by record, field by field, every kind: what a reader of `before` would find different."""
+    old = upgraded(before.data, after) if before else {}
     changes = []
-    for cmoc in after["cmocs"]:
-        if cmoc["id"] not in old:
-            changes.append(CmocChange(cmoc["id"], "added", cmoc["title"]))
+    for kind, _ in KINDS:
+        if kind in ("study", "reporting"):
+            if isinstance(old.get(kind), dict) and isinstance(after.get(kind), dict):
+                fields = _fields(kind, old[kind], after[kind])
+                if fields:
+                    changes.append(RecordChange(kind, kind, "changed", _title(kind, after[kind]), fields))
             continue
-        fields = tuple(FieldChange(label, _value(old[cmoc["id"]], name), _value(cmoc, name))
-                       for name, label in COMPARED if _value(old[cmoc["id"]], name) != _value(cmoc, name))
-        if fields:
-            changes.append(CmocChange(cmoc["id"], "changed", cmoc["title"], fields))
+        olds = {r["id"]: r for r in old.get(kind) or []}
+        news = {r["id"]: r for r in after.get(kind) or []}
+        for record_id, record in news.items():
+            if record_id not in olds:
+                changes.append(RecordChange(kind, record_id, "added", _title(kind, record)))
+            else:
+                fields = _fields(kind, olds[record_id], record)
+                if fields:
+                    changes.append(RecordChange(kind, record_id, "changed", _title(kind, record), fields))
+        changes += [RecordChange(kind, record_id, "removed", _title(kind, record))
+                    for record_id, record in olds.items() if record_id not in news]
     return changes
+
+
+def upgraded(data: dict, after: dict) -> dict:
+    """An older snapshot in the current format, for comparison (the file is never rewritten).
+
+    Format 1 kept the paper and the preprint inside the study record and the participant tag on
+    each service. They become sources, matched to the newer data's by DOI and identifier so that
+    a source is not reported as new; what format 1 did not record is UNRECORDED."""
+    if data.get("format", 1) >= FORMAT:
+        return data
+    study, after_sources = data["study"], after.get("sources") or []
+
+    def source_id(key: str, value, fallback: str) -> str:
+        return next((s["id"] for s in after_sources if value and s.get(key) == value), fallback)
+
+    paper = source_id("doi", study.get("doi"), "paper")
+    preprint = source_id("identifier", study.get("preprint_identifier"), "preprint")
+    people = study.get("authors", [])
+    sources = [
+        {"id": paper, "kind": "study", "name": UNRECORDED, "title": study.get("paper_title"), "authors": people,
+         "year": study.get("year"), "container": study.get("journal"), "volume": study.get("volume"),
+         "article": study.get("article"), "published": study.get("published"), "doi": study.get("doi"),
+         "url": None, "identifier": None, "licence": study.get("licence"), "licence_url": study.get("licence_url"),
+         "part_of": None, "description": UNRECORDED, "services_table": UNRECORDED,
+         "participants": [{"source_id": paper, "tag": s["participant"], "role": UNRECORDED, "service_id": s["id"]}
+                          for s in data.get("services", [])]},
+        {"id": preprint, "kind": "publication", "name": UNRECORDED, "title": study.get("paper_title"),
+         "authors": people, "year": UNRECORDED, "container": study.get("preprint_server"), "volume": None,
+         "article": None, "published": study.get("preprint_posted"), "doi": None, "url": None,
+         "identifier": study.get("preprint_identifier"), "licence": UNRECORDED, "licence_url": UNRECORDED,
+         "part_of": None, "description": UNRECORDED, "services_table": None, "participants": []}]
+    new_study = {k: study.get(k) for k in ("title", "version", "released", "summary", "publisher", "licence",
+                                           "licence_url")}
+    new_study.update({"description": UNRECORDED, "based_on": paper, "editors": people, "contributors": [],
+                      "example": UNRECORDED, "beneficiaries": UNRECORDED, "roles": UNRECORDED})
+    return {**data, "format": FORMAT, "study": new_study, "sources": sources,
+            "quotes": [{**q, "source_id": paper} for q in data.get("quotes", [])],
+            "services": [{k: v for k, v in {**s, "source_id": paper}.items() if k != "participant"}
+                         for s in data.get("services", [])],
+            "theories": [{"doi": UNRECORDED, "url": UNRECORDED, **t} for t in data.get("theories", [])],
+            "reporting": UNRECORDED}

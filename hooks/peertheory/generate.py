@@ -13,13 +13,14 @@ from pathlib import Path
 from .downloads import Download, citation_files, data_files
 from .editions import Edition, load_editions
 from .loader import load_theory
-from .model import Study
+from .model import Source, Study
 from .pages import Page, render_site
 
 
 @dataclass(frozen=True)
 class GeneratedSite:
     study: Study
+    based_on: Source  # cited with every page
     editions: list[Edition]
     pages: list[Page]
     citations: list[Download]  # cite/: small, one set per CMOC
@@ -30,7 +31,7 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None) -
     """Raises TheoryInvalid, listing every problem, before anything is rendered."""
     theory = load_theory(theory_dir)
     editions = load_editions(theory_dir.parent / "editions")
-    return GeneratedSite(theory.study, editions, render_site(theory, edit_base=edit_base, site_url=site_url,
+    return GeneratedSite(theory.study, theory.based_on, editions, render_site(theory, edit_base=edit_base, site_url=site_url,
                                                              editions=editions),
                          citation_files(theory, site_url), data_files(theory))
 

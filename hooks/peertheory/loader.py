@@ -18,18 +18,21 @@ from .schema import check_record
 from .yamlsource import Record, read_record
 
 FOLDERS = {"cmocs": "cmoc", "quotes": "quote", "services": "service", "outcomes": "outcome",
-           "theories": "theory", "content": "content"}
+           "theories": "theory", "content": "content", "sources": "source"}
 STUDY_FILE = "study.yaml"
+REPORTING_FILE = "reporting.yaml"  # optional: how the site addresses a reporting standard
 # The Markdown fields of each kind of record ("*": every item of a list), and how each is shown:
 # "page" may hold headings (a whole page), "block" paragraphs and lists, "inline" one run of text.
 MARKDOWN_FIELDS = {
     "study": {("theory", "summary"): "block"},
-    "cmoc": {("summary",): "block", ("not_triggered", "*", "text"): "block", ("history", "*", "rationale"): "inline"},
+    "cmoc": {("summary",): "block", ("not_triggered", "*", "text"): "block", ("history", "*", "rationale"): "inline",
+             ("refuting_evidence", "*", "summary"): "block"},
     "content": {("body",): "page"},
+    "source": {("description",): "block"},
+    "reporting": {("reference",): "block"},
 }
 # Dates: (kind, path) of every date field; history dates may not lie in the future.
-DATE_FIELDS = {"study": [("theory", "released"), ("paper", "published"), ("preprint", "posted")],
-               "cmoc": [("history", "*", "date")]}
+DATE_FIELDS = {"study": [("theory", "released")], "source": [("published",)], "cmoc": [("history", "*", "date")]}
 
 
 def load_theory(theory_dir: str | Path, editions_dir: str | Path | None = None) -> model.ProgrammeTheory:
@@ -46,6 +49,7 @@ def load_theory(theory_dir: str | Path, editions_dir: str | Path | None = None) 
         # Cross-references are checked over the records that loaded, so that every problem shows at once.
         theory = _build(records)
         problems += _check_references(theory, records, failed)
+        problems += _check_reporting(theory, records, theory_dir.parent / "docs")
         problems += _check_lifecycle(theory, records, editions, theory_dir.name)
     if problems:
         raise TheoryInvalid(problems)
@@ -99,11 +103,14 @@ def _read_all(theory_dir: Path, problems: list[Problem]) -> tuple[dict, dict[str
         relative = path.relative_to(theory_dir)
         if relative == Path(STUDY_FILE):
             kind = "study"
+        elif relative == Path(REPORTING_FILE):
+            kind = "reporting"
         elif len(relative.parts) == 2 and relative.parts[0] in FOLDERS:
             kind = FOLDERS[relative.parts[0]]
         else:
             problems.append(Problem(shown, 0, 0, "this file is not where the theory keeps records",
-                                    f"records go in theory/{STUDY_FILE} or theory/<{'|'.join(FOLDERS)}>/<id>.yaml"))
+                                    f"records go in theory/{STUDY_FILE}, theory/{REPORTING_FILE} or "
+                                    f"theory/<{'|'.join(FOLDERS)}>/<id>.yaml"))
             continue
         if path.suffix != ".yaml":
             problems.append(Problem(shown, 0, 0, f"the file name ends in {path.suffix or 'nothing'}, not .yaml",
@@ -117,7 +124,7 @@ def _read_all(theory_dir: Path, problems: list[Problem]) -> tuple[dict, dict[str
         if record is None or found:
             failed.setdefault(kind, set()).add(path.stem)
             continue
-        if kind != "study" and record.data["id"] != path.stem:
+        if kind not in ("study", "reporting") and record.data["id"] != path.stem:
             line, column = record.position(("id",))
             problems.append(Problem(shown, line, column,
                                     f"the id `{record.data['id']}` does not match the file name `{path.name}`",
@@ -125,8 +132,8 @@ def _read_all(theory_dir: Path, problems: list[Problem]) -> tuple[dict, dict[str
                                     "if this is a new record, otherwise restore the id"))
             failed[kind].add(path.stem)
             continue
-        if kind == "study":
-            records["study"] = record
+        if kind in ("study", "reporting"):
+            records[kind] = record
         else:
             records[kind].append(record)
     return records, failed
@@ -136,31 +143,57 @@ def _read_all(theory_dir: Path, problems: list[Problem]) -> tuple[dict, dict[str
 
 def _build(records: dict) -> model.ProgrammeTheory:
     study = records["study"]
-    s, paper = study.data["theory"], study.data["paper"]
+    s, words = study.data["theory"], study.data["vocabulary"]
     outcomes = sorted((_outcome(r) for r in records["outcome"]), key=lambda o: (o.order, o.id))
     order = {o.id: i for i, o in enumerate(outcomes)}
     cmocs = sorted((_cmoc(r) for r in records["cmoc"]),
                    key=lambda c: (order.get(c.outcome_group, len(order)), c.number))
+    sources = sorted((_source_record(r) for r in records["source"]),
+                     key=lambda x: (x.id != s["based_on"], x.year or 0, x.id))  # the theory's own source first
     return model.ProgrammeTheory(
         study=model.Study(
             title=s["title"], version=s["version"], released=s["released"], summary=s["summary"],
-            publisher=s["publisher"],
-            paper_title=paper["title"], authors=tuple(model.Author(**a) for a in paper["authors"]),
-            journal=paper["journal"], volume=paper["volume"], article=paper["article"], year=paper["year"],
-            published=paper["published"], doi=paper["doi"], licence=paper["licence"]["name"],
-            licence_url=paper["licence"]["url"], preprint_server=study.data["preprint"]["server"],
-            preprint_identifier=study.data["preprint"]["identifier"],
-            preprint_posted=study.data["preprint"]["posted"], source=_source(study)),
+            publisher=s["publisher"], description=s["description"], based_on=s["based_on"],
+            licence=s["licence"]["name"], licence_url=s["licence"]["url"], editors=_people(s["editors"]),
+            contributors=_people(s.get("contributors", [])), example=s.get("example"),
+            beneficiaries=tuple(model.Term(t["id"], t["name"]) for t in words["beneficiaries"]),
+            roles=tuple(model.Term(t["id"], t["name"]) for t in words["roles"]), source=_source(study)),
         outcomes=tuple(outcomes),
         cmocs=tuple(cmocs),
         quotes=tuple(sorted((_quote(r) for r in records["quote"]), key=lambda q: q.id)),
-        services=tuple(sorted((_service(r) for r in records["service"]), key=lambda s: s.participant)),
-        theories=tuple(sorted((model.SubstantiveTheory(**r.data, source=_source(r)) for r in records["theory"]),
-                              key=lambda t: t.name)),
+        services=tuple(sorted((_service(r) for r in records["service"]), key=lambda x: x.id)),
+        theories=tuple(sorted((model.SubstantiveTheory(**{"doi": None, "url": None, **r.data}, source=_source(r))
+                               for r in records["theory"]), key=lambda t: t.name)),
         content=tuple(model.Content(paper_section=r.data.get("paper_section"), id=r.data["id"],
                                     title=r.data["title"], body=r.data["body"], source=_source(r))
                       for r in records["content"]),
+        sources=tuple(sources),
+        reporting=_reporting(records["reporting"]) if records.get("reporting") else None,
     )
+
+
+def _people(people: list) -> tuple[model.Author, ...]:
+    return tuple(model.Author(p["family"], p["given"]) for p in people)
+
+
+def _source_record(r: Record) -> model.Source:
+    d = r.data
+    licence = d.get("licence") or {}
+    return model.Source(
+        id=d["id"], kind=d["kind"], name=d["name"], title=d["title"], authors=_people(d.get("authors", [])),
+        year=d.get("year"), container=d.get("container"), volume=d.get("volume"), article=d.get("article"),
+        published=d.get("published"), doi=d.get("doi"), url=d.get("url"), identifier=d.get("identifier"),
+        licence=licence.get("name"), licence_url=licence.get("url"), part_of=d.get("part_of"),
+        description=d.get("description"), services_table=d.get("services_table"),
+        participants=tuple(model.Participant(d["id"], p["tag"], p["role"], p.get("service"))
+                           for p in d["participants"]),
+        source=_source(r))
+
+
+def _reporting(r: Record) -> model.Reporting:
+    d = r.data
+    return model.Reporting(d["standard"], d["reference"], tuple(
+        model.ReportingItem(i["item"], i["title"], tuple(i["pages"]), i.get("note")) for i in d["items"]), _source(r))
 
 
 def _source(record: Record) -> str:
@@ -176,14 +209,14 @@ def _outcome(r: Record) -> model.Outcome:
 def _quote(r: Record) -> model.Quote:
     d = r.data
     review = d.get("deidentification")
-    return model.Quote(id=d["id"], participant=d["participant"], text=d["text"],
+    return model.Quote(id=d["id"], source_id=d["source"], participant=d["participant"], text=d["text"],
                        paper_section=d.get("paper_section"),
                        reviewed=(review["reviewed_by"], review["reason"]) if review else None, source=_source(r))
 
 
 def _service(r: Record) -> model.Service:
     d = r.data
-    return model.Service(id=d["id"], participant=d["participant"], service_type=d["service_type"],
+    return model.Service(id=d["id"], source_id=d["source"], service_type=d["service_type"],
                          location=d["location"], face_to_face=d["modality"]["face_to_face"],
                          online=d["modality"]["online"], delivery=d["modality"]["delivery"],
                          programme=d["programme"], source=_source(r))
@@ -199,6 +232,10 @@ def _cmoc(r: Record) -> model.Cmoc:
         not_triggered=tuple(model.Circumstance(c["circumstance"], c["text"], c.get("paper_section"),
                                                tuple(c["quotes"])) for c in d["not_triggered"]),
         theories=tuple(model.TheoryLink(t["theory"], t["basis"]) for t in d["theories"]),
+        leads_to=tuple(model.Relation(x["cmoc"], x["how"]) for x in d.get("leads_to", [])),
+        supporting_sources=tuple(model.SourceLink(x["source"], x["basis"]) for x in d.get("supporting_sources", [])),
+        refuting_evidence=tuple(model.Refutation(x["summary"], tuple(x.get("quotes", [])), tuple(x.get("sources", [])))
+                                for x in d.get("refuting_evidence", [])),
         status=d["status"], version=d["version"], replaced_by=tuple(d.get("replaced_by", ())),
         history=tuple(model.HistoryEntry(h["date"], h["theory_version"], h["version"], h["status"], h["change"],
                                          h["rationale"], tuple(h["evidence"])) for h in d["history"]),
@@ -210,6 +247,7 @@ def _cmoc(r: Record) -> model.Cmoc:
 def _check_references(theory: model.ProgrammeTheory, records: dict, failed: dict[str, set[str]]) -> list[Problem]:
     problems: list[Problem] = []
     by_file = {r.file: r for kind in FOLDERS.values() for r in records[kind]}
+    by_file.update({records[k].file: records[k] for k in ("study", "reporting") if records.get(k)})
 
     def at(record_file: str, path: tuple, message: str, fix: str) -> None:
         line, column = by_file[record_file].position(path)
@@ -218,32 +256,63 @@ def _check_references(theory: model.ProgrammeTheory, records: dict, failed: dict
     # IDs are unique across every kind of record, so that [[id]] links are unambiguous.
     seen: dict[str, str] = {}
     for record in (*theory.outcomes, *theory.cmocs, *theory.quotes, *theory.services, *theory.theories,
-                   *theory.content):
+                   *theory.content, *theory.sources):
         if record.id in seen:
             at(record.source, ("id",), f"the id `{record.id}` is already used by {seen[record.id]}",
                "give this record a new id (and rename its file to match)")
         else:
             seen[record.id] = record.source
-    participants: dict[str, str] = {}
-    for service in theory.services:
-        if service.participant in participants:
-            at(service.source, ("participant",),
-               f"participant {service.participant} is already the tag of {participants[service.participant]}",
-               "each row of Table 1 has its own participant tag")
-        participants.setdefault(service.participant, service.id)
 
     kinds = {"quote": {q.id for q in theory.quotes}, "outcome": {o.id for o in theory.outcomes},
-             "theory": {t.id for t in theory.theories}, "cmoc": {c.id for c in theory.cmocs}}
-    folder = {"quote": "quotes", "outcome": "outcomes", "theory": "theories", "cmoc": "cmocs"}
+             "theory": {t.id for t in theory.theories}, "cmoc": {c.id for c in theory.cmocs},
+             "source": {x.id for x in theory.sources}, "service": {x.id for x in theory.services}}
+    folder = {"quote": "quotes", "outcome": "outcomes", "theory": "theories", "cmoc": "cmocs", "source": "sources",
+              "service": "services"}
 
-    def resolve(source: str, path: tuple, kind: str, ref: str) -> None:
-        if ref not in kinds[kind] and ref not in failed[kind]:  # a failed file is reported already
-            at(source, path, f"`{ref}` is not a known {kind}",
-               f"use the id of a file in theory/{folder[kind]}/, or add theory/{folder[kind]}/{ref}.yaml")
+    def resolve(source: str, path: tuple, kind: str, ref: str) -> bool:
+        if ref in kinds[kind] or ref in failed[kind]:  # a failed file is reported already
+            return ref in kinds[kind]
+        at(source, path, f"`{ref}` is not a known {kind}",
+           f"use the id of a file in theory/{folder[kind]}/, or add theory/{folder[kind]}/{ref}.yaml")
+        return False
+
+    def term(source: str, path: tuple, value: str, terms: tuple, what: str) -> None:
+        if value not in {t.id for t in terms}:
+            at(source, path, f"`{value}` is not one of the theory's {what}",
+               f"use one of {', '.join(t.id for t in terms)}, or add it to `vocabulary → {what}` in "
+               f"theory/{STUDY_FILE}")
+
+    study = theory.study
+    resolve(study.source, ("theory", "based_on"), "source", study.based_on)
+    if study.example:
+        resolve(study.source, ("theory", "example"), "cmoc", study.example)
+    for what, terms in (("beneficiaries", study.beneficiaries), ("roles", study.roles)):
+        ids = [t.id for t in terms]
+        for i, term_id in enumerate(ids):
+            if term_id in ids[:i]:
+                at(study.source, ("vocabulary", what, i, "id"), f"`{term_id}` is listed twice in {what}",
+                   "keep one of them")
+
+    participants: dict[tuple[str, str], model.Participant] = {}
+    for src in theory.sources:
+        if src.part_of:
+            resolve(src.source, ("part_of",), "source", src.part_of)
+        for i, participant in enumerate(src.participants):
+            key = (src.id, participant.tag)
+            if key in participants:
+                at(src.source, ("participants", i, "tag"), f"participant {participant.tag} is listed twice in this source",
+                   "each participant has a tag of their own within a source (another source may reuse it)")
+            participants.setdefault(key, participant)
+            term(src.source, ("participants", i, "role"), participant.role, study.roles, "roles")
+            if participant.service_id:
+                resolve(src.source, ("participants", i, "service"), "service", participant.service_id)
+    for service in theory.services:
+        resolve(service.source, ("source",), "source", service.source_id)
 
     used_quotes: set[str] = set()
     for c in theory.cmocs:
         resolve(c.source, ("outcome_group",), "outcome", c.outcome_group)
+        term(c.source, ("beneficiary",), c.beneficiary, study.beneficiaries, "beneficiaries")
         for i, q in enumerate(c.quote_ids):
             resolve(c.source, ("quotes", i), "quote", q)
         for i, circumstance in enumerate(c.not_triggered):
@@ -251,6 +320,20 @@ def _check_references(theory: model.ProgrammeTheory, records: dict, failed: dict
                 resolve(c.source, ("not_triggered", i, "quotes", j), "quote", q)
         for i, link in enumerate(c.theories):
             resolve(c.source, ("theories", i, "theory"), "theory", link.theory_id)
+        for i, relation in enumerate(c.leads_to):
+            if resolve(c.source, ("leads_to", i, "cmoc"), "cmoc", relation.cmoc_id) and relation.cmoc_id == c.id:
+                at(c.source, ("leads_to", i, "cmoc"), "a CMOC cannot lead to itself",
+                   "name another CMOC whose context this one's outcome becomes or feeds")
+        for i, link in enumerate(c.supporting_sources):
+            resolve(c.source, ("supporting_sources", i, "source"), "source", link.source_id)
+        for i, refutation in enumerate(c.refuting_evidence):
+            for j, q in enumerate(refutation.quote_ids):
+                resolve(c.source, ("refuting_evidence", i, "quotes", j), "quote", q)
+            for j, x in enumerate(refutation.source_ids):
+                resolve(c.source, ("refuting_evidence", i, "sources", j), "source", x)
+            if not refutation.quote_ids and not refutation.source_ids:
+                at(c.source, ("refuting_evidence", i), "evidence against the CMOC names no quote and no source",
+                   "list the quotes (`quotes:`) or the sources (`sources:`) it comes from")
         for i, other in enumerate(c.replaced_by):
             resolve(c.source, ("replaced_by", i), "cmoc", other)
         for i, entry in enumerate(c.history):
@@ -280,10 +363,11 @@ def _check_references(theory: model.ProgrammeTheory, records: dict, failed: dict
             at(c.source, ("replaced_by",), "a CMOC cannot be replaced by itself", "name the CMOCs that replace it")
 
     for q in theory.quotes:
-        if q.participant not in participants and not failed["service"]:
-            at(q.source, ("participant",), f"participant {q.participant} is not the tag of any service",
-               "participant tags are the rows of Table 1 (theory/services/): use one of "
-               + ", ".join(sorted(participants)))
+        if resolve(q.source, ("source",), "source", q.source_id) and (q.source_id, q.participant) not in participants:
+            tags = [tag for (source_id, tag) in participants if source_id == q.source_id]
+            at(q.source, ("participant",), f"participant {q.participant} is not listed in the source `{q.source_id}`",
+               f"use a participant of theory/sources/{q.source_id}.yaml"
+               + (f" ({', '.join(tags[:20])})" if tags else "") + ", or add them to its `participants`")
         hits = findings(q.text)
         if hits and q.reviewed is None:
             distinct = list(dict.fromkeys(hits))  # each finding once, in order, the first few named
@@ -294,12 +378,12 @@ def _check_references(theory: model.ProgrammeTheory, records: dict, failed: dict
                "identify anyone, add `deidentification:` with `reviewed_by:` and `reason:`")
         if q.id not in used_quotes and not failed["cmoc"]:
             at(q.source, ("id",), f"quote `{q.id}` is not used by any CMOC",
-               "list it under `quotes:` (or a not_triggered circumstance) of the CMOC it illustrates, or delete it")
+               "list it under `quotes:` (or a not_triggered circumstance, or refuting_evidence) of the CMOC it "
+               "bears on, or delete it")
 
     problems += _check_markdown(records, known=lambda record_id: record_id in seen or any(
         record_id in ids for ids in failed.values()))
     problems += _check_dates(records)
-    problems += _check_reporting_anchors(theory, records)
     return problems
 
 
@@ -317,7 +401,9 @@ def _items(data, path: tuple):
 
 
 def _records_of(records: dict, kind: str) -> list[Record]:
-    return [records[kind]] if kind == "study" else records[kind]
+    if kind in ("study", "reporting"):
+        return [records[kind]] if records.get(kind) else []
+    return records[kind]
 
 
 def _check_markdown(records: dict, known) -> list[Problem]:
@@ -374,25 +460,36 @@ def _check_lifecycle(theory: model.ProgrammeTheory, records: dict, editions: lis
     return problems
 
 
-def _check_reporting_anchors(theory: model.ProgrammeTheory, records: dict) -> list[Problem]:
-    """The RAMESES II page links sections of the methods and discussion by their headings: a
-    heading renamed in the record would leave a dangling link that only the build would see."""
+def _check_reporting(theory: model.ProgrammeTheory, records: dict, docs_dir: Path) -> list[Problem]:
+    """The reporting page links pages, and sections of content pages by their headings: a page
+    or heading renamed would leave a dangling link that only the build would see."""
     from markdown.extensions.toc import slugify  # the builders' own heading ids (Python-Markdown's toc)
 
-    from .reference import RAMESES_FILE, rameses_items
-    contents = {r.data["id"]: r for r in records["content"]}
+    from .pages import fixed_pages
+    if theory.reporting is None or records.get("reporting") is None:
+        return []
+    generated = fixed_pages(theory)
+    record = records["reporting"]
+    contents = {c.id: c for c in theory.content}
     problems = []
-    for item in rameses_items():
-        for target in item["pages"]:
+    for i, item in enumerate(theory.reporting.items):
+        for j, target in enumerate(item.pages):
             page, _, anchor = target.partition("#")
-            record = contents.get(page.removesuffix(".md"))
-            if not anchor or record is None:
+            if page not in generated and not (docs_dir / page).is_file():
+                problems.append(Problem(record.file, *record.position(("items", i, "pages", j)),
+                                        f"item {item.item} names the page {page}, which the site does not have",
+                                        "name a page of the site as a docs path, e.g. map/index.md, methods.md or "
+                                        "cmoc/cmoc-03.md"))
                 continue
-            headings = [part.text for part in recordtext.render(record.data["body"], link=lambda i: ("", ""))
+            content = contents.get(page.removesuffix(".md"))
+            if not anchor or content is None:
+                continue
+            headings = [part.text for part in recordtext.render(content.body, link=lambda i: ("", ""))
                         if isinstance(part, recordtext.Heading)]
             if anchor not in {slugify(text, "-") for text in headings}:
-                problems.append(Problem(record.file, *record.position(("body",)),
-                                        f"the RAMESES II page links item {item['item']} to the section "
-                                        f"#{anchor} of this page, and no heading here makes that section",
-                                        f"keep the section's heading, or change item {item['item']} in {RAMESES_FILE}"))
+                problems.append(Problem(record.file, *record.position(("items", i, "pages", j)),
+                                        f"item {item.item} links the section #{anchor} of {page}, and no heading of "
+                                        f"{content.source} makes that section",
+                                        "name a section that exists (the heading's words, lower-case, with "
+                                        "hyphens), or restore the heading"))
     return problems

@@ -59,8 +59,12 @@ def cmoc_diagram(cmoc: Cmoc, *, outcome_url: str) -> Markup:
     return fence(lines + _classes(lines))
 
 
-def map_diagram(groups: list[tuple[Outcome, list[Cmoc]]], *, cmoc_url, outcome_url, title: str) -> Markup:
-    """The web of CMOCs: each CMOC (its mechanism) leads to its outcome; every node links to its page."""
+def map_diagram(groups: list[tuple[Outcome, list[Cmoc]]], *, cmoc_url, outcome_url, title: str,
+                beneficiaries: tuple = ()) -> Markup:
+    """The web of CMOCs: each CMOC (its mechanism) leads to its outcome, and to the CMOCs its outcome
+    feeds (dotted); every node links to its page. Beneficiaries after the first are named on the node."""
+    shade = {b.id: f"benefit{i % len(_BENEFIT_COLOURS)}" for i, b in enumerate(beneficiaries)}
+    named = {b.id: b.name for b in beneficiaries[1:]}
     cmoc_count = sum(len(cmocs) for _, cmocs in groups)
     lines = ["flowchart LR", f"accTitle: {plain(title)}",
              "accDescr: " + plain(f"{cmoc_count} CMOCs grouped by outcome; each CMOC node shows its mechanism "
@@ -72,10 +76,15 @@ def map_diagram(groups: list[tuple[Outcome, list[Cmoc]]], *, cmoc_url, outcome_u
         lines.append("    direction LR")
         lines.append(f"    o{g}[{label(outcome.name)}]:::outcome")
         for cmoc in cmocs:
-            who = " (peer)" if cmoc.beneficiary == "peer" else ""
+            who = f" ({named[cmoc.beneficiary]})" if cmoc.beneficiary in named else ""
             lines.append(f"    n{cmoc.number}[{label(f'CMOC {cmoc.number}{who}: {cmoc.mechanism.label}')}]"
-                         f":::{cmoc.beneficiary} --> o{g}")
+                         f":::{shade.get(cmoc.beneficiary, 'benefit0')} --> o{g}")
         lines.append("  end")
+    shown = {cmoc.id for _, cmocs in groups for cmoc in cmocs}
+    for _, cmocs in groups:
+        for cmoc in cmocs:
+            lines += [f"  n{cmoc.number} -. leads to .-> n{int(r.cmoc_id.split('-')[1])}" for r in cmoc.leads_to
+                      if r.cmoc_id in shown]
     for g, (outcome, cmocs) in enumerate(groups):
         lines.append(f'  click o{g} href "{href(outcome_url(outcome))}" "{plain(outcome.name)}"')
         for cmoc in cmocs:
@@ -90,11 +99,12 @@ def _classes(lines: list[str]) -> list[str]:
 
 
 # Colours pass WCAG AA contrast with the dark text; beneficiary is also said in words, not colour alone.
+_BENEFIT_COLOURS = ["fill:#fff3e0,stroke:#e65100,color:#0d1b2a", "fill:#ede7f6,stroke:#4527a0,color:#0d1b2a",
+                    "fill:#e0f7fa,stroke:#00695c,color:#0d1b2a", "fill:#f1f8e9,stroke:#558b2f,color:#0d1b2a"]
 _CLASSES = [
     "  classDef context fill:#e3f2fd,stroke:#1565c0,color:#0d1b2a",
     "  classDef mechanism fill:#fff3e0,stroke:#e65100,color:#0d1b2a",
     "  classDef outcome fill:#e8f5e9,stroke:#2e7d32,color:#0d1b2a",
     "  classDef blocked fill:#fce4ec,stroke:#ad1457,color:#0d1b2a,stroke-dasharray:4 3",
-    "  classDef child fill:#fff3e0,stroke:#e65100,color:#0d1b2a",
-    "  classDef peer fill:#ede7f6,stroke:#4527a0,color:#0d1b2a",
+    *(f"  classDef benefit{i} {colours}" for i, colours in enumerate(_BENEFIT_COLOURS)),
 ]

@@ -28,6 +28,28 @@ class TheoryLink:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """This CMOC's outcome is, or feeds, the context of another: a chain of the theory."""
+    cmoc_id: str
+    how: str
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """A published work that supports a CMOC without a quote."""
+    source_id: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class Refutation:
+    """Evidence against a CMOC."""
+    summary: str
+    quote_ids: tuple[str, ...]
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     date: str | None
     theory_version: str
@@ -54,6 +76,9 @@ class Cmoc:
     quote_ids: tuple[str, ...]
     not_triggered: tuple[Circumstance, ...]
     theories: tuple[TheoryLink, ...]
+    leads_to: tuple[Relation, ...]
+    supporting_sources: tuple[SourceLink, ...]
+    refuting_evidence: tuple[Refutation, ...]
     status: str
     version: str
     replaced_by: tuple[str, ...]
@@ -65,17 +90,31 @@ class Cmoc:
         return int(self.id.split("-")[1])
 
     @property
+    def retired(self) -> bool:
+        """Refuted, merged or split: still published at its address, no longer part of the theory."""
+        return self.status in RETIRED
+
+    @property
     def all_quote_ids(self) -> tuple[str, ...]:
-        """Illustrative quotes, then those behind the not-triggered circumstances."""
+        """Illustrative quotes, then those behind the not-triggered circumstances and the evidence against."""
         ids = list(self.quote_ids)
-        for circumstance in self.not_triggered:
-            ids += [q for q in circumstance.quote_ids if q not in ids]
+        for quote_ids in (*(c.quote_ids for c in self.not_triggered), *(r.quote_ids for r in self.refuting_evidence)):
+            ids += [q for q in quote_ids if q not in ids]
         return tuple(ids)
+
+    @property
+    def retirement(self) -> HistoryEntry | None:
+        """The history entry that refuted, merged or split this CMOC."""
+        return next((h for h in reversed(self.history) if h.status == self.status), None) if self.retired else None
+
+
+RETIRED = ("refuted", "merged", "split")
 
 
 @dataclass(frozen=True)
 class Quote:
     id: str
+    source_id: str
     participant: str
     text: str
     paper_section: str | None
@@ -86,7 +125,7 @@ class Quote:
 @dataclass(frozen=True)
 class Service:
     id: str
-    participant: str
+    source_id: str
     service_type: str
     location: str | None
     face_to_face: bool
@@ -112,6 +151,8 @@ class SubstantiveTheory:
     name: str
     reference: str
     description: str
+    doi: str | None
+    url: str | None
     source: str
 
 
@@ -131,25 +172,88 @@ class Author:
 
 
 @dataclass(frozen=True)
+class Participant:
+    """Someone whose words are evidence: a tag unique within their source, a role, a setting."""
+    source_id: str
+    tag: str
+    role: str
+    service_id: str | None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A study, a phase of data collection, or a published work, with its own citation."""
+    id: str
+    kind: str  # study, phase, publication
+    name: str  # short, for attributions: "Thompson et al. 2023"
+    title: str
+    authors: tuple[Author, ...]
+    year: int | None
+    container: str | None
+    volume: str | None
+    article: str | None
+    published: str | None
+    doi: str | None
+    url: str | None
+    identifier: str | None
+    licence: str | None
+    licence_url: str | None
+    part_of: str | None
+    description: str | None
+    services_table: str | None  # what the source calls its table of services ("Table 1")
+    participants: tuple[Participant, ...]
+    source: str
+
+    @property
+    def link(self) -> str | None:
+        return f"https://doi.org/{self.doi}" if self.doi else self.url
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word of the theory's vocabulary: a beneficiary or a participant's role."""
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Study:
     title: str  # the programme theory's title
     version: str
     released: str
     summary: str
     publisher: str  # of this web edition
-    paper_title: str
-    authors: tuple[Author, ...]
-    journal: str
-    volume: str
-    article: str
-    year: int
-    published: str
-    doi: str
+    description: str
+    based_on: str  # the source the theory comes from
     licence: str
     licence_url: str
-    preprint_server: str
-    preprint_identifier: str
-    preprint_posted: str | None
+    editors: tuple[Author, ...]
+    contributors: tuple[Author, ...]
+    example: str | None
+    beneficiaries: tuple[Term, ...]
+    roles: tuple[Term, ...]
+    source: str
+
+    @property
+    def authors(self) -> tuple[Author, ...]:
+        """Who a citation of an edition credits: the editors, then the contributors."""
+        return self.editors + self.contributors
+
+
+@dataclass(frozen=True)
+class ReportingItem:
+    item: int
+    title: str
+    pages: tuple[str, ...]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """How the site addresses each item of a reporting standard (RAMESES II)."""
+    standard: str
+    reference: str
+    items: tuple[ReportingItem, ...]
     source: str
 
 
@@ -163,21 +267,66 @@ class ProgrammeTheory:
     services: tuple[Service, ...]
     theories: tuple[SubstantiveTheory, ...]
     content: tuple[Content, ...]
+    sources: tuple[Source, ...]
+    reporting: Reporting | None = None
 
     @cached_property
     def by_id(self) -> dict[str, object]:
-        records = (*self.outcomes, *self.cmocs, *self.quotes, *self.services, *self.theories, *self.content)
+        records = (*self.outcomes, *self.cmocs, *self.quotes, *self.services, *self.theories, *self.content,
+                   *self.sources)
         return {record.id: record for record in records}
 
     def get(self, record_id: str):
         return self.by_id[record_id]
 
-    @cached_property
-    def _service_of_participant(self) -> dict[str, Service]:
-        return {service.participant: service for service in self.services}
+    # -- sources and participants
 
-    def service_of(self, quote: Quote) -> Service:
-        return self._service_of_participant[quote.participant]
+    @cached_property
+    def based_on(self) -> Source:
+        return self.by_id[self.study.based_on]
+
+    @cached_property
+    def _participants(self) -> dict[tuple[str, str], Participant]:
+        return {(p.source_id, p.tag): p for s in self.sources for p in s.participants}
+
+    def participant_of(self, quote: Quote) -> Participant:
+        return self._participants[(quote.source_id, quote.participant)]
+
+    def service_of(self, quote: Quote) -> Service | None:
+        """The service the quote's participant speaks from, where known."""
+        service_id = self.participant_of(quote).service_id
+        return self.by_id[service_id] if service_id else None
+
+    def participants_of_service(self, service: Service) -> tuple[Participant, ...]:
+        return tuple(p for s in self.sources for p in s.participants if p.service_id == service.id)
+
+    def role_name(self, role_id: str) -> str:
+        return next((r.name for r in self.study.roles if r.id == role_id), role_id)
+
+    def beneficiary_name(self, beneficiary_id: str) -> str:
+        return next((b.name for b in self.study.beneficiaries if b.id == beneficiary_id), beneficiary_id)
+
+    def quotes_of_source(self, source: Source) -> tuple[Quote, ...]:
+        return tuple(q for q in self.quotes if q.source_id == source.id)
+
+    # -- the web of CMOCs
+
+    @cached_property
+    def current(self) -> tuple[Cmoc, ...]:
+        """The CMOCs that make up the theory now: not refuted, merged or split."""
+        return tuple(c for c in self.cmocs if not c.retired)
+
+    @cached_property
+    def retired(self) -> tuple[Cmoc, ...]:
+        return tuple(c for c in self.cmocs if c.retired)
+
+    def replaces(self, cmoc: Cmoc) -> tuple[Cmoc, ...]:
+        """The CMOCs this one replaced by a merge or a split."""
+        return tuple(c for c in self.cmocs if cmoc.id in c.replaced_by)
+
+    def led_to_by(self, cmoc: Cmoc) -> tuple[tuple[Cmoc, Relation], ...]:
+        """The CMOCs that lead to this one, each with how."""
+        return tuple((c, r) for c in self.cmocs for r in c.leads_to if r.cmoc_id == cmoc.id)
 
     @cached_property
     def _groups(self) -> dict[str, tuple[Cmoc, ...]]:
@@ -198,23 +347,30 @@ class ProgrammeTheory:
     def _position_in_group(self) -> dict[str, int]:
         return {c.id: i for group in self._groups.values() for i, c in enumerate(group)}
 
-    def cmocs_in(self, outcome: Outcome) -> tuple[Cmoc, ...]:
-        return self._groups.get(outcome.id, ())
+    def cmocs_in(self, outcome: Outcome, *, retired: bool = False) -> tuple[Cmoc, ...]:
+        """The outcome's CMOCs: current ones, or with retired=True every one."""
+        cmocs = self._groups.get(outcome.id, ())
+        return cmocs if retired else tuple(c for c in cmocs if not c.retired)
 
     def quotes_of(self, cmoc: Cmoc, *, with_circumstances: bool = False) -> tuple[Quote, ...]:
         ids = cmoc.all_quote_ids if with_circumstances else cmoc.quote_ids
         return tuple(self.by_id[q] for q in ids)
 
     def services_of(self, cmoc: Cmoc) -> tuple[Service, ...]:
-        """The services the CMOC's evidence came from (its quotes' participants), in Table 1 order."""
-        participants = {q.participant for q in self.quotes_of(cmoc, with_circumstances=True)}
-        return tuple(s for s in self.services if s.participant in participants)
+        """The services the CMOC's evidence came from (its quotes' participants), in the services' order."""
+        ids = {self.participant_of(q).service_id for q in self.quotes_of(cmoc, with_circumstances=True)}
+        return tuple(s for s in self.services if s.id in ids)
+
+    def participants_of(self, cmoc: Cmoc) -> tuple[Participant, ...]:
+        """Whose words are behind the CMOC, in order of source and tag."""
+        found = {(q.source_id, q.participant) for q in self.quotes_of(cmoc, with_circumstances=True)}
+        return tuple(p for s in self.sources for p in s.participants if (p.source_id, p.tag) in found)
 
     def cmocs_of_quote(self, quote: Quote) -> tuple[Cmoc, ...]:
         return self._cmocs_by_quote.get(quote.id, ())
 
     def quotes_of_service(self, service: Service) -> tuple[Quote, ...]:
-        return tuple(q for q in self.quotes if q.participant == service.participant)
+        return tuple(q for q in self.quotes if self.participant_of(q).service_id == service.id)
 
     def cmocs_of_service(self, service: Service) -> tuple[Cmoc, ...]:
         seen = {c.id: c for q in self.quotes_of_service(service) for c in self.cmocs_of_quote(q)}
@@ -222,12 +378,22 @@ class ProgrammeTheory:
 
     @cached_property
     def interviewed(self) -> tuple[Service, ...]:
-        """Participants whose words are quoted: the interviews that the theory rests on."""
-        quoted = {q.participant for q in self.quotes}
-        return tuple(s for s in self.services if s.participant in quoted)
+        """Services whose participants are quoted."""
+        quoted = {self.participant_of(q).service_id for q in self.quotes}
+        return tuple(s for s in self.services if s.id in quoted)
+
+    @cached_property
+    def quoted_participants(self) -> tuple[Participant, ...]:
+        """Participants whose words are quoted, source by source."""
+        quoted = {(q.source_id, q.participant) for q in self.quotes}
+        return tuple(p for s in self.sources for p in s.participants if (p.source_id, p.tag) in quoted)
 
     def neighbours(self, cmoc: Cmoc) -> tuple[Cmoc | None, Cmoc | None]:
         """Previous and next CMOC within the same outcome."""
         group = self._groups[cmoc.outcome_group]
         i = self._position_in_group[cmoc.id]
         return (group[i - 1] if i > 0 else None, group[i + 1] if i + 1 < len(group) else None)
+
+    def services_table(self) -> str:
+        """What the theory's source calls its table of services ("Table 1"), or a plain name."""
+        return self.based_on.services_table or "the services"

@@ -25,7 +25,8 @@ from markupsafe import Markup
 
 from . import citation, editions as editions_, mermaid, recordtext, reference
 from .downloads import cmoc_citation, theory_data
-from .model import Cmoc, Content, Outcome, ProgrammeTheory, Quote, Service, SubstantiveTheory
+from .schema import KINDS
+from .model import Cmoc, Content, Outcome, ProgrammeTheory, Quote, Service, Source, SubstantiveTheory
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ def path_of(record) -> str:
         return f"theories/index.md#{record.id}"
     if isinstance(record, Content):
         return f"{record.id}.md"
+    if isinstance(record, Source):
+        return f"sources/index.md#{record.id}"
     raise TypeError(record)
 
 
@@ -162,10 +165,10 @@ def name_of(record) -> str:
     if isinstance(record, Cmoc):
         return f"CMOC {record.number}"
     if isinstance(record, Service):
-        return f"Service {record.participant}"
+        return record.service_type
     if isinstance(record, Quote):
         return f"quote {record.id}"
-    if isinstance(record, (Outcome, SubstantiveTheory)):
+    if isinstance(record, (Outcome, SubstantiveTheory, Source)):
         return record.name
     return record.title
 
@@ -194,8 +197,11 @@ def render_site(theory: ProgrammeTheory, *, edit_base: str | None = None, site_u
     """Every generated page of the site. site_url makes the pinned edition URLs in citations;
     editions are the released snapshots, oldest first."""
     pages = [_home(theory, edit_base, site_url), *_maps(theory, edit_base), _outcomes_index(theory, edit_base),
-             _changes(theory, edit_base, editions or []), _fields(theory, edit_base), _rameses(theory, edit_base),
-             _services_index(theory, edit_base), _quotes(theory, edit_base), _theories(theory, edit_base)]
+             _changes(theory, edit_base, editions or []), _fields(theory, edit_base),
+             _services_index(theory, edit_base), _quotes(theory, edit_base), _theories(theory, edit_base),
+             _sources(theory, edit_base)]
+    if theory.reporting:
+        pages.append(_reporting(theory, edit_base))
     pages += [_outcome(theory, outcome, edit_base) for outcome in theory.outcomes]
     pages += [_cmoc(theory, cmoc, edit_base, site_url) for cmoc in theory.cmocs]
     pages += [_service(theory, service, edit_base) for service in theory.services]
@@ -203,29 +209,44 @@ def render_site(theory: ProgrammeTheory, *, edit_base: str | None = None, site_u
     return pages
 
 
+def fixed_pages(theory: ProgrammeTheory) -> set[str]:
+    """The docs paths of the generated pages that are not one per record (the reporting page names them)."""
+    return {"index.md", "map/index.md", "map/retired.md", "outcomes/index.md", "changes.md", "reference/fields.md",
+            "services/index.md", "quotes/index.md", "theories/index.md", "sources/index.md",
+            *([_reporting_path(theory.reporting)] if theory.reporting else []),
+            *(f"map/{b.id}.md" for b in theory.study.beneficiaries),
+            *(path_of(record) for record in (*theory.outcomes, *theory.cmocs, *theory.services, *theory.content))}
+
+
 def _home(theory, edit_base, site_url):
+    example = theory.by_id.get(theory.study.example) if theory.study.example else None
     return _render("home.md.j2", theory, "index.md", edit_base, theory.study.source, title=theory.study.title,
-                   hide=("navigation",), cited=citation.cite(theory.study, site_url=site_url))
+                   hide=("navigation",), cited=citation.cite(theory.study, theory.based_on, site_url=site_url),
+                   schema_kinds=[*KINDS, "common"],
+                   reporting_page=relative(_reporting_path(theory.reporting), "index.md") if theory.reporting else None,
+                   example=example or (theory.current[0] if theory.current else None))
 
 
 def _map_diagram(theory: ProgrammeTheory, page: str, groups, title: str) -> Markup:
-    return mermaid.map_diagram(groups, title=title,
+    return mermaid.map_diagram(groups, title=title, beneficiaries=theory.study.beneficiaries,
                                cmoc_url=lambda c: relative(path_of(c), page, as_url=True),
                                outcome_url=lambda o: relative(path_of(o), page, as_url=True))
 
 
 def _maps(theory: ProgrammeTheory, edit_base) -> list[Page]:
-    """The whole-theory map (the paper's Fig. 1) and one view per beneficiary."""
+    """The whole theory (its current CMOCs), one view per beneficiary, and the retired CMOCs."""
     pages = []
-    views = [("map/index.md", None, "The whole programme theory"),
-             ("map/child.md", "child", "CMOCs in which the child benefits"),
-             ("map/peer.md", "peer", "CMOCs in which the peer benefits")]
+    views = [("map/index.md", None, "The whole programme theory")]
+    views += [(f"map/{b.id}.md", b, f"CMOCs in which the {b.name} benefits") for b in theory.study.beneficiaries]
     for path, who, title in views:
-        groups = [(o, [c for c in theory.cmocs_in(o) if who in (None, c.beneficiary)]) for o in theory.outcomes]
+        groups = [(o, [c for c in theory.cmocs_in(o) if who is None or c.beneficiary == who.id])
+                  for o in theory.outcomes]
         groups = [(o, cmocs) for o, cmocs in groups if cmocs]
-        pages.append(_render("map.md.j2", theory, path, edit_base, None, title=title, hide=("toc",), who=who, groups=groups,
-                             searched=who is None,  # a view repeats part of the whole map: search finds that once
-                             diagram=_map_diagram(theory, path, groups, title)))
+        pages.append(_render("map.md.j2", theory, path, edit_base, None, title=title, hide=("toc",), who=who,
+                             groups=groups, searched=who is None,  # a view repeats part of the map: found once
+                             diagram=_map_diagram(theory, path, groups, title) if groups else ""))
+    pages.append(_render("retired.md.j2", theory, "map/retired.md", edit_base, None, title="Retired CMOCs",
+                         searched=False))
     return pages
 
 
@@ -236,9 +257,10 @@ def _outcomes_index(theory, edit_base):
 def _outcome(theory: ProgrammeTheory, outcome: Outcome, edit_base) -> Page:
     path = path_of(outcome)
     cmocs = theory.cmocs_in(outcome)
-    diagram = _map_diagram(theory, path, [(outcome, list(cmocs))], f"CMOCs for the outcome {outcome.name}")
+    diagram = _map_diagram(theory, path, [(outcome, list(cmocs))], f"CMOCs for the outcome {outcome.name}") \
+        if cmocs else ""
     return _render("outcome.md.j2", theory, path, edit_base, outcome.source, title=f"Outcome: {outcome.name}",
-                   outcome=outcome, cmocs=cmocs,
+                   outcome=outcome, cmocs=cmocs, retired=[c for c in theory.cmocs_in(outcome, retired=True) if c.retired],
                    diagram=diagram)
 
 
@@ -247,18 +269,24 @@ def _cmoc(theory: ProgrammeTheory, cmoc: Cmoc, edit_base, site_url) -> Page:
     outcome = theory.get(cmoc.outcome_group)
     previous, following = theory.neighbours(cmoc)
     quotes = theory.quotes_of(cmoc, with_circumstances=True)
+    by_source = []
+    for source in theory.sources:
+        people = [p for p in theory.participants_of(cmoc) if p.source_id == source.id]
+        roles = ", ".join(f"{n} {r.name}" for r in theory.study.roles if (n := sum(p.role == r.id for p in people)))
+        by_source.append((source, people, roles))
     return _render("cmoc.md.j2", theory, path, edit_base, cmoc.source, title=f"CMOC {cmoc.number}: {cmoc.title}",
                    cmoc=cmoc, outcome=outcome,
                    previous=previous, following=following,
                    quotes=theory.quotes_of(cmoc), services=theory.services_of(cmoc),
-                   participants=sorted({q.participant for q in quotes}), quote_count=len(quotes),
+                   evidence_by_source=[row for row in by_source if row[1]], quote_count=len(quotes),
+                   replaces=theory.replaces(cmoc), led_to_by=theory.led_to_by(cmoc),
                    cited=cmoc_citation(theory, cmoc, site_url),
                    diagram=mermaid.cmoc_diagram(cmoc, outcome_url=relative(path_of(outcome), path, as_url=True)))
 
 
 def _services_index(theory: ProgrammeTheory, edit_base) -> Page:
-    # service x outcome evidence matrix: for each cell, the CMOCs of that outcome the service's quotes support
-    matrix = {s.id: {o.id: [c for c in theory.cmocs_of_service(s) if c.outcome_group == o.id]
+    # service x outcome evidence matrix: for each cell, the current CMOCs of that outcome the service's quotes support
+    matrix = {s.id: {o.id: [c for c in theory.cmocs_of_service(s) if c.outcome_group == o.id and not c.retired]
                      for o in theory.outcomes} for s in theory.services}
     return _render("services.md.j2", theory, "services/index.md", edit_base, title="Services", hide=("toc",),
                    matrix=matrix)
@@ -266,7 +294,8 @@ def _services_index(theory: ProgrammeTheory, edit_base) -> Page:
 
 def _service(theory: ProgrammeTheory, service: Service, edit_base) -> Page:
     return _render("service.md.j2", theory, path_of(service), edit_base, service.source,
-                   title=f"Service {service.participant}: {service.service_type}", searched=False, service=service,
+                   title=f"Service: {service.service_type}", searched=False, service=service,
+                   described_in=theory.get(service.source_id), participants=theory.participants_of_service(service),
                    cmocs=theory.cmocs_of_service(service), quotes=theory.quotes_of_service(service))
 
 
@@ -277,6 +306,10 @@ def _quotes(theory, edit_base):
 
 def _theories(theory, edit_base):
     return _render("theories.md.j2", theory, "theories/index.md", edit_base, title="Substantive theories")
+
+
+def _sources(theory, edit_base):
+    return _render("sources.md.j2", theory, "sources/index.md", edit_base, title="Sources of evidence")
 
 
 def _changes(theory: ProgrammeTheory, edit_base, editions: list) -> Page:
@@ -296,7 +329,7 @@ def _changes(theory: ProgrammeTheory, edit_base, editions: list) -> Page:
     history = sorted(by_version.items(), key=lambda item: editions_.version_key(item[0]), reverse=True)
     return _render("changes.md.j2", theory, "changes.md", edit_base, title="What changed", searched=False,
                    editions=editions, edition_diffs=list(reversed(diffs)), previous_of=previous_of,
-                   unreleased=unreleased, history=history)
+                   unreleased=unreleased, history=history, kinds=editions_.KINDS)
 
 
 def _fields(theory: ProgrammeTheory, edit_base) -> Page:
@@ -304,23 +337,33 @@ def _fields(theory: ProgrammeTheory, edit_base) -> Page:
                    kinds=reference.field_reference())
 
 
-# Page names for the RAMESES II mapping: docs path -> how a reader knows the page.
+# How a reader knows the site's own pages, for the reporting page.
 _SITE_PAGES = {"index.md": "Home", "map/index.md": "Theory map", "outcomes/index.md": "Outcomes",
                "services/index.md": "Services", "quotes/index.md": "Quotes", "theories/index.md": "Substantive theories",
-               "changes.md": "What changed", "methods.md": "Methods", "discussion.md": "Discussion"}
+               "sources/index.md": "Sources", "changes.md": "What changed"}
 
 
-def _rameses(theory: ProgrammeTheory, edit_base) -> Page:
-    path = "reporting/rameses-ii.md"
-    items = reference.rameses_items()
+def _reporting_path(reporting) -> str:
+    return f"reporting/{'-'.join(reporting.standard.lower().split())}.md"
+
+
+def _reporting(theory: ProgrammeTheory, edit_base) -> Page:
+    from markdown.extensions.toc import slugify  # the builders' heading ids, as the checker uses
+    reporting = theory.reporting
+    path = _reporting_path(reporting)
     names = {}
-    for item in items:
-        for target in item["pages"]:
+    for item in reporting.items:
+        for target in item.pages:
             page, _, anchor = target.partition("#")
-            section = ".".join(anchor.split("-")[0])  # "23-programme-theory": the paper's section 2.3
-            names[target] = _SITE_PAGES.get(page, page) + (f", section {section}" if anchor else "")
-    return _render("rameses.md.j2", theory, path, edit_base, title="RAMESES II reporting items",
-                   items=items, page_names=names, relative_link=lambda target: Markup(relative(target, path)))
+            record = theory.by_id.get(page.removesuffix(".md"))
+            names[target] = record.title if isinstance(record, Content) else _SITE_PAGES.get(page, page)
+            if anchor and isinstance(record, Content):
+                headings = [part.text for part in recordtext.render(record.body, link=lambda i: ("", ""))
+                            if isinstance(part, recordtext.Heading)]
+                names[target] += ": " + next((h for h in headings if slugify(h, "-") == anchor), anchor)
+    return _render("reporting.md.j2", theory, path, edit_base, reporting.source,
+                   title=f"{reporting.standard} reporting items", reporting=reporting, page_names=names,
+                   relative_link=lambda target: Markup(relative(target, path)))
 
 
 def _content(theory: ProgrammeTheory, content: Content, edit_base) -> Page:

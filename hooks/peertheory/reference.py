@@ -1,4 +1,4 @@
-"""Pages about the site itself: the field reference (from the JSON Schemas) and RAMESES II."""
+"""The field reference: every field of every kind of record, from the JSON Schemas."""
 from __future__ import annotations
 
 import re
@@ -12,7 +12,8 @@ from .schema import inlined_schema
 
 WHERE = {"study": "theory/study.yaml", "cmoc": "theory/cmocs/<id>.yaml", "quote": "theory/quotes/<id>.yaml",
          "service": "theory/services/<id>.yaml", "outcome": "theory/outcomes/<id>.yaml",
-         "theory": "theory/theories/<id>.yaml", "content": "theory/content/<id>.yaml"}
+         "theory": "theory/theories/<id>.yaml", "content": "theory/content/<id>.yaml",
+         "source": "theory/sources/<id>.yaml", "reporting": "theory/reporting.yaml"}
 _TYPES = {"string": "text", "integer": "whole number", "boolean": "true or false", "array": "list",
           "object": "group of fields", "null": "empty"}
 
@@ -72,10 +73,3 @@ def field_reference() -> list[dict]:
         kinds.append({"name": kind, "title": schema["title"], "description": code_spans(schema.get("description", "")),
                       "where": where, "fields": fields_of(schema)})
     return kinds
-
-
-RAMESES_FILE = "hooks/peertheory/rameses.yaml"
-
-
-def rameses_items() -> list[dict]:
-    return yaml.load((Path(__file__).parent / "rameses.yaml").read_text(), Loader=yaml.CSafeLoader)

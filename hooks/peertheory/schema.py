@@ -13,7 +13,7 @@ from .problems import Problem
 from .yamlsource import Record
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
-KINDS = ("study", "cmoc", "quote", "service", "outcome", "theory", "content")
+KINDS = ("study", "cmoc", "quote", "service", "outcome", "theory", "content", "source", "reporting")
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "boolean": "true or false", "array": "a list",
                "object": "a group of fields", "null": "empty (null)", "number": "a number"}
 
@@ -75,7 +75,8 @@ def _inline(node, definitions: dict):
     ref = node.get("$ref", "")
     if ref.startswith("common.schema.json#/$defs/"):
         del node["$ref"]
-        node = {**definitions[ref.rsplit("/", 1)[1]], **node}  # the local keywords refine the shared ones
+        shared = _inline(definitions[ref.rsplit("/", 1)[1]], definitions)  # shared ones may use each other
+        node = {**shared, **node}  # the local keywords refine the shared ones
     return node
 
 

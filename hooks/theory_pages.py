@@ -46,6 +46,8 @@ def on_config(config: MkDocsConfig) -> None:
     config.site_description = _study.description
     cited = f"doi:{_based_on.doi}" if _based_on.doi else (_based_on.url or _based_on.title)
     config.copyright = f"Theory content: {_based_on.name}, {_study.licence} ({cited})"
+    if config.nav is not None:  # the theory's own pages (methods, discussion...) join the top navigation
+        config.nav = with_sections(config.nav, _site.sections)
 
 
 @event_priority(50)  # before plugins (such as redirects) that read the file list
@@ -103,6 +105,15 @@ def site_root(config: MkDocsConfig) -> str:
     url = (config.site_url or "").rstrip("/")
     edition = os.environ.get("MIKE_DOCS_VERSION")
     return (url.removesuffix(f"/{edition}") if edition else url) + "/"
+
+
+def with_sections(nav: list, sections: list[tuple[str, str]]) -> list:
+    """The configured navigation with the theory's own pages added before "What changed"."""
+    listed = {path for entry in nav if isinstance(entry, dict) for path in entry.values()}
+    extra = [{title: path} for title, path in sections if path not in listed]
+    at = next((i for i, entry in enumerate(nav) if isinstance(entry, dict) and "changes.md" in entry.values()),
+              len(nav))
+    return nav[:at] + extra + nav[at:]
 
 
 def check_edition(version: str) -> None:

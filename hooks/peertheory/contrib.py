@@ -32,7 +32,7 @@ def _q(text: str) -> str:
 def new_cmoc(theory_dir: Path, *, outcome: str, beneficiary: str, title: str, today: str, version: str) -> Path:
     """A proposed CMOC with placeholders that validate; the contributor replaces them."""
     cmoc_id = next_id(theory_dir / "cmocs", "cmoc")
-    context, mechanism, result = "a child TODO context", "TODO mechanism", "TODO outcome"
+    context, mechanism, result = "TODO context", "TODO mechanism", "TODO outcome"
     text = MODELINE.format(kind="cmoc") + f"""id: {cmoc_id}
 title: {_q(title)}
 outcome_group: {outcome}

@@ -193,8 +193,11 @@ def upgraded(data: dict, after: dict) -> dict:
          "part_of": None, "description": UNRECORDED, "services_table": None, "participants": []}]
     new_study = {k: study.get(k) for k in ("title", "version", "released", "summary", "publisher", "licence",
                                            "licence_url")}
+    # Format 1's beneficiaries were fixed by its schema, named as written: those its CMOCs use.
+    beneficiaries = list(dict.fromkeys(c["beneficiary"] for c in data.get("cmocs", [])))
     new_study.update({"description": UNRECORDED, "based_on": paper, "editors": people, "contributors": [],
-                      "example": UNRECORDED, "beneficiaries": UNRECORDED, "roles": UNRECORDED})
+                      "example": UNRECORDED, "beneficiaries": [{"id": b, "name": b} for b in beneficiaries],
+                      "roles": UNRECORDED})
     return {**data, "format": FORMAT, "study": new_study, "sources": sources,
             "quotes": [{**q, "source_id": paper} for q in data.get("quotes", [])],
             "services": [{k: v for k, v in {**s, "source_id": paper}.items() if k != "participant"}

@@ -14,7 +14,7 @@ from .downloads import Download, citation_files, data_files
 from .editions import Edition, load_editions
 from .loader import load_theory
 from .model import Source, Study
-from .pages import Page, render_site
+from .pages import Page, path_of, render_site
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class GeneratedSite:
     pages: list[Page]
     citations: list[Download]  # cite/: small, one set per CMOC
     data: list[Download]  # data/: the whole theory, written as streams
+    sections: list[tuple[str, str]]  # (title, docs path) of the theory's own top-level pages (methods, ...)
 
 
 def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None) -> GeneratedSite:
@@ -33,7 +34,8 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None) -
     editions = load_editions(theory_dir.parent / "editions")
     return GeneratedSite(theory.study, theory.based_on, editions, render_site(theory, edit_base=edit_base, site_url=site_url,
                                                              editions=editions),
-                         citation_files(theory, site_url), data_files(theory))
+                         citation_files(theory, site_url), data_files(theory),
+                         [(content.title, path_of(content)) for content in theory.content])
 
 
 def write_docs(site: GeneratedSite, out: Path) -> None:

@@ -164,9 +164,10 @@ def _build(records: dict) -> model.ProgrammeTheory:
         services=tuple(sorted((_service(r) for r in records["service"]), key=lambda x: x.id)),
         theories=tuple(sorted((model.SubstantiveTheory(**{"doi": None, "url": None, **r.data}, source=_source(r))
                                for r in records["theory"]), key=lambda t: t.name)),
-        content=tuple(model.Content(paper_section=r.data.get("paper_section"), id=r.data["id"],
-                                    title=r.data["title"], body=r.data["body"], source=_source(r))
-                      for r in records["content"]),
+        content=tuple(sorted((model.Content(paper_section=r.data.get("paper_section"), id=r.data["id"],
+                                            title=r.data["title"], body=r.data["body"], source=_source(r))
+                              for r in records["content"]),  # in the source's order, then by id
+                             key=lambda c: (lifecycle.version_key(c.paper_section) if c.paper_section else (1e9,), c.id))),
         sources=tuple(sources),
         reporting=_reporting(records["reporting"]) if records.get("reporting") else None,
     )

@@ -5,14 +5,21 @@ VENV ?= .venv
 export NO_MKDOCS_2_WARNING := 1  # silence the MkDocs 2.0 banner; our exit plan is in CHANGELOG
 PY := $(VENV)/bin/python
 
-.PHONY: setup serve build check test benchmark release clean
+.PHONY: setup serve build docs check test benchmark release clean
 
-setup: $(VENV)/.installed node_modules/.installed
+ZENSICAL_VENV ?= .venv-zensical
+
+setup: $(VENV)/.installed node_modules/.installed $(ZENSICAL_VENV)/.installed
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps cffconvert==2.0.0
+	touch $@
+
+$(ZENSICAL_VENV)/.installed: requirements-zensical.txt
+	python3 -m venv $(ZENSICAL_VENV)
+	$(ZENSICAL_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-zensical.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -24,6 +31,11 @@ serve: setup
 
 build: setup
 	$(VENV)/bin/mkdocs build --strict
+
+# The whole site as a docs tree and config for any builder (build/docs-tree), built by Zensical.
+docs: setup
+	$(PY) -m peertheory docs build/docs-tree
+	cd build/docs-tree && $(CURDIR)/$(ZENSICAL_VENV)/bin/zensical build
 
 check: setup
 	$(PY) -m peertheory check
@@ -44,4 +56,4 @@ benchmark: setup
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf site .pytest_cache test-artifacts
+	rm -rf site build .pytest_cache test-artifacts

@@ -17,8 +17,8 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from peertheory import TheoryInvalid
-from peertheory.citation import cite, head_metadata
-from peertheory.generate import generate
+from peertheory.citation import page_meta
+from peertheory.generate import generate, site_settings, with_sections
 
 log = get_plugin_logger(__name__)
 
@@ -41,11 +41,8 @@ def on_config(config: MkDocsConfig) -> None:
         raise PluginError(f"{invalid}\nRun `python -m peertheory check` to see these without building.") from None
     _study, _based_on = _site.study, _site.based_on
     check_edition(_study.version)
-    # The site's name, description and copyright are the theory's own (its study record), not the config's.
-    config.site_name = _study.publisher
-    config.site_description = _study.description
-    cited = f"doi:{_based_on.doi}" if _based_on.doi else (_based_on.url or _based_on.title)
-    config.copyright = f"Theory content: {_based_on.name}, {_study.licence} ({cited})"
+    for key, value in site_settings(_study, _based_on).items():  # the theory's own, not the config's
+        config[key] = value
     if config.nav is not None:  # the theory's own pages (methods, discussion...) join the top navigation
         config.nav = with_sections(config.nav, _site.sections)
 
@@ -78,13 +75,15 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 
 def on_page_context(context, *, page, config, nav):
-    """Citation metadata in the head of every page (overrides/main.html writes it out)."""
-    title = None if page.is_homepage else html.unescape(page.title or "")  # titles are HTML-escaped
-    cited = cite(_study, _based_on, site_url=_site_root, page_url=page.url if page.url != "./" else "", title=title,
-                 key=page.file.src_uri.removesuffix(".md").replace("/", "-"))
-    context["citation_head"] = head_metadata(cited, _study.licence)
-    context["edition"] = cited  # the banner: which edition this is, and this page in the latest
-    page.canonical_url = cited.url  # canonical = the pinned edition address, as in the citation
+    """Each page's head metadata, edition banner and edit link are in its front matter (the core
+    writes them for generated pages); hand-written pages get the same from the same function."""
+    if "citation" not in page.meta:
+        edit_base = config.edit_uri if config.edit_uri and "://" in config.edit_uri else None
+        title = None if page.is_homepage else html.unescape(page.title or "")  # titles are HTML-escaped
+        page.meta.update(page_meta(_study, _based_on, site_url=_site_root, path=page.file.src_uri,
+                                   page_url=page.url if page.url != "./" else "", title=title,
+                                   edit_url=f"{edit_base}{page.file.edit_uri}" if edit_base else None))
+    page.canonical_url = page.meta["canonical_url"]  # pinned, as in the citation (also the sitemap's)
     return context
 
 
@@ -105,15 +104,6 @@ def site_root(config: MkDocsConfig) -> str:
     url = (config.site_url or "").rstrip("/")
     edition = os.environ.get("MIKE_DOCS_VERSION")
     return (url.removesuffix(f"/{edition}") if edition else url) + "/"
-
-
-def with_sections(nav: list, sections: list[tuple[str, str]]) -> list:
-    """The configured navigation with the theory's own pages added before "What changed"."""
-    listed = {path for entry in nav if isinstance(entry, dict) for path in entry.values()}
-    extra = [{title: path} for title, path in sections if path not in listed]
-    at = next((i for i, entry in enumerate(nav) if isinstance(entry, dict) and "changes.md" in entry.values()),
-              len(nav))
-    return nav[:at] + extra + nav[at:]
 
 
 def check_edition(version: str) -> None:

@@ -90,3 +90,64 @@ def site_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def built_site(site_server) -> Path:
     return site_server.site
+
+
+# ----------------------------------------------------------------------------- a real browser
+
+from urllib.parse import urlsplit
+
+CHROMIUM = "/usr/bin/chromium"
+# Material draws each diagram in a closed shadow root; open them so the test can see the SVG.
+OPEN_SHADOWS = ("const attach = Element.prototype.attachShadow;"
+                "Element.prototype.attachShadow = function (init) { return attach.call(this, {...init, mode: 'open'}); };")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One page in a fresh context, recording console errors and requests to other origins."""
+
+    def __init__(self, browser, origin: str, **context):
+        self.context = browser.new_context(**context)
+        self.context.add_init_script(OPEN_SHADOWS)
+        self.page = self.context.new_page()
+        self.errors, self.foreign = [], []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        host = urlsplit(origin).netloc
+        self.context.on("request", lambda r: urlsplit(r.url).netloc not in (host, "")
+                        and not r.url.startswith(("data:", "blob:")) and self.foreign.append(r.url))
+
+    def go(self, url: str):
+        self.page.goto(url)
+        self.wait_for_diagrams()
+        return self.page
+
+    def wait_for_diagrams(self):
+        # Material swaps each <pre class="mermaid"> for a <div class="mermaid"> once Mermaid has drawn it.
+        self.page.wait_for_load_state("load")
+        self.page.wait_for_function("() => !document.querySelector('pre.mermaid')", timeout=15_000)
+
+    def diagrams(self) -> list[str]:
+        """Each diagram's state: 'svg' when drawn, else what went wrong."""
+        return self.page.evaluate("""() => [...document.querySelectorAll('div.mermaid')].map(d => {
+            const svg = d.shadowRoot && d.shadowRoot.querySelector('svg');
+            if (!svg) return 'no svg';
+            return /Syntax error|Parse error/i.test(svg.textContent) ? 'syntax error' : 'svg';
+        })""")
+
+    def close(self):
+        self.context.close()

@@ -4,7 +4,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from lxml import html as lxml_html
 
 from conftest import make_project

@@ -37,11 +37,27 @@ def main(argv: list[str] | None = None) -> int:
     issue.add_argument("body", type=Path, help="a file holding the issue's body (- for standard input)")
     summary = commands.add_parser("summary", help="Markdown summary of the theory change against a git ref")
     summary.add_argument("--base", default="origin/main")
+    docs = commands.add_parser("docs", help="write the whole site as a docs tree and a config (OUT/docs, "
+                               "OUT/mkdocs.yml) that MkDocs, ProperDocs or Zensical build without hooks")
+    docs.add_argument("out", type=Path)
+    docs.add_argument("--project", default=".", type=Path, help="the project folder (mkdocs.yml, docs/, theory/)")
+    docs.add_argument("--site-url", help="the published address (default: mkdocs.yml's site_url, or $SITE_URL)")
     cff = commands.add_parser("citation-cff", help="print CITATION.cff made from theory/study.yaml and mkdocs.yml")
     cff.add_argument("--config", default="mkdocs.yml", type=Path)
     args = parser.parse_args(argv)
     if args.command == "citation-cff":
         return _citation_cff(args.config)
+    if args.command == "docs":
+        import os
+        from .docs import build_docs
+        try:
+            site = build_docs(args.project, args.out, site_url=args.site_url or os.environ.get("SITE_URL"))
+        except TheoryInvalid as invalid:
+            print(invalid, file=sys.stderr)
+            return 1
+        print(f"wrote {len(site.pages)} generated pages and the hand-written ones to {args.out / 'docs'}; "
+              f"build with: zensical build -f {args.out / 'mkdocs.yml'} (or mkdocs, properdocs)")
+        return 0
     if args.command == "version":
         print(load_theory(Path("theory")).study.version)
         return 0

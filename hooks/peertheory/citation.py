@@ -205,5 +205,18 @@ def head_metadata(c: Citation, licence: str) -> dict:
     }
 
 
+def page_meta(study: Study, based_on: Source, *, site_url: str, path: str, page_url: str, title: str | None,
+              edit_url: str | None) -> dict:
+    """What a page's front matter carries for any builder's templates (overrides/ read only page.meta):
+    the pinned canonical address, the edition banner, the citation tags and the edit link."""
+    cited = cite(study, based_on, site_url=site_url, page_url=page_url, title=title,
+                 key=path.removesuffix(".md").replace("/", "-"))
+    head = head_metadata(cited, study.licence)
+    return {"canonical_url": cited.url,
+            "edition": {"number": cited.edition, "released": cited.released.isoformat(), "latest_url": cited.latest_url},
+            "citation": {"highwire": head["highwire"], "dublin_core": head["dublin_core"], "json_ld": head["json_ld"]},
+            **({"edit_url": edit_url} if edit_url else {})}
+
+
 def edition_root(latest_url: str) -> str:
     return latest_url.split("/latest/")[0] + "/latest/"

@@ -38,6 +38,23 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None) -
                          [(content.title, path_of(content)) for content in theory.content])
 
 
+def site_settings(study: Study, based_on: Source) -> dict[str, str]:
+    """The site's name, description and copyright: the theory's own, from its records."""
+    cited = f"doi:{based_on.doi}" if based_on.doi else (based_on.url or based_on.title)
+    return {"site_name": study.publisher, "site_description": study.description,
+            "copyright": f"Theory content: {based_on.name}, {study.licence} ({cited})"}
+
+
+def with_sections(nav: list, sections: list[tuple[str, str]]) -> list:
+    """A configured navigation with the theory's own pages (methods, discussion...) added before
+    "What changed", where they are not listed already."""
+    listed = {path for entry in nav if isinstance(entry, dict) for path in entry.values()}
+    extra = [{title: path} for title, path in sections if path not in listed]
+    at = next((i for i, entry in enumerate(nav) if isinstance(entry, dict) and "changes.md" in entry.values()),
+              len(nav))
+    return nav[:at] + extra + nav[at:]
+
+
 def write_docs(site: GeneratedSite, out: Path) -> None:
     """Every generated page and file under out/, as a builder reads a docs folder."""
     for page in site.pages:

@@ -6,6 +6,7 @@ becomes a Mermaid entity code (`#35;`), so quotes, brackets, `<`, `&`, `%%`, `cl
 """
 from __future__ import annotations
 
+import posixpath
 import re
 
 from markupsafe import Markup
@@ -108,3 +109,29 @@ _CLASSES = [
     "  classDef blocked fill:#fce4ec,stroke:#ad1457,color:#0d1b2a,stroke-dasharray:4 3",
     *(f"  classDef benefit{i} {colours}" for i, colours in enumerate(_BENEFIT_COLOURS)),
 ]
+
+
+# ----------------------------------------------------------------------------- links inside diagrams
+
+_FENCE = re.compile(r"^``` ?(?:mermaid|\{ ?\.mermaid[^}\n]*\})\n(.*?)^```", re.M | re.S)  # ```mermaid, ``` { .mermaid ... }
+_CLICK = re.compile(r'^\s*click \S+ href "([^"]*)"', re.M)
+
+
+def diagram_targets(markdown: str) -> list[str]:
+    """The link targets of every diagram in a page's Markdown (builders check links, not these)."""
+    return [target for fence in _FENCE.findall(markdown) for target in _CLICK.findall(fence)]
+
+
+def resolve(page_url: str, target: str) -> str:
+    """The site URL a relative diagram link from page_url points to (directory URLs)."""
+    path = target.split("#")[0]
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page_url.rstrip("/") + "/x"), path))
+    return "" if joined == "." else joined.strip("/") + "/"
+
+
+def dangling_links(pages: list[tuple[str, str, str]]) -> list[str]:
+    """For (docs path, URL, Markdown) of every page of the site, each diagram link that leads to no page."""
+    urls = {url for _, url, _ in pages}
+    return [f"{path}: diagram link {target!r} leads to {resolve(url, target)!r}, which is no page"
+            for path, url, markdown in pages for target in diagram_targets(markdown)
+            if resolve(url, target) not in urls]

@@ -16,7 +16,7 @@ import hashlib
 import html
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -31,9 +31,18 @@ from .model import Cmoc, Content, Outcome, ProgrammeTheory, Quote, Service, Sour
 
 @dataclass(frozen=True)
 class Page:
+    """A generated page: its front matter (what any builder's templates read from page.meta) and body."""
     path: str  # in the docs tree, e.g. "cmoc/cmoc-01.md"
-    markdown: str
+    front: dict
+    body: str
     source: str | None  # the record file it shows, e.g. "theory/cmocs/cmoc-01.yaml"
+    title: str  # as written, for citations (front["title"] is HTML-escaped)
+
+    @property
+    def markdown(self) -> str:
+        """Front matter (each value JSON, which is valid YAML) and the body."""
+        return "---\n" + "".join(f"{key}: {json.dumps(value)}\n" for key, value in self.front.items()) + \
+            "---\n\n" + self.body
 
 
 # ----------------------------------------------------------------------------- where pages live
@@ -186,8 +195,7 @@ def _render(template: str, theory: ProgrammeTheory, path: str, edit_base: str | 
         theory=theory, study=theory.study, here=here, link=here.link, md=here.markdown,
         md_inline=here.inline_markdown, name=name_of,
         edit_url=here.edit(source), title=title, styles=citation.STYLES, **values)
-    front = "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items())
-    return Page(path, f"---\n{front}---\n\n{body}", source)
+    return Page(path, meta, body, source, title)
 
 
 # ----------------------------------------------------------------------------- the pages
@@ -206,7 +214,10 @@ def render_site(theory: ProgrammeTheory, *, edit_base: str | None = None, site_u
     pages += [_cmoc(theory, cmoc, edit_base, site_url) for cmoc in theory.cmocs]
     pages += [_service(theory, service, edit_base) for service in theory.services]
     pages += [_content(theory, content, edit_base) for content in theory.content]
-    return pages
+    return [replace(page, front={**page.front, **citation.page_meta(
+        theory.study, theory.based_on, site_url=site_url, path=page.path, page_url=url_of(page.path),
+        title=None if page.path == "index.md" else page.title,
+        edit_url=f"{edit_base}{page.source}" if edit_base and page.source else None)}) for page in pages]
 
 
 def fixed_pages(theory: ProgrammeTheory) -> set[str]:

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
 from markupsafe import Markup, escape
 
 from .schema import inlined_schema

@@ -96,21 +96,13 @@ def project(n: int, kind: str) -> Path:
     for linked in ("hooks", "node_modules"):
         (root / linked).symlink_to(REPO / linked)
     (root / "editions").mkdir()  # a synthetic theory has no released edition
-    if kind == "handwritten":  # the same pages as files; no theory hook
-        from peertheory import load_theory
-        from peertheory.downloads import citation_files, data_files
-        from peertheory.pages import render_site
-        synthetic_theory(n, root / "theory")
-        theory = load_theory(root / "theory")
+    if kind == "handwritten":  # the same pages as files, diagrams drawn the same way; no theory hook
         from peertheory.citation import publication_settings
+        from peertheory.generate import generate, write_docs
+        synthetic_theory(n, root / "theory")
         edit_base = next(line.split(": ", 1)[1] for line in config.splitlines() if line.startswith("edit_uri:"))
-        site_url = publication_settings(config)[0]
-        written = [(p.path, p.markdown) for p in render_site(theory, edit_base=edit_base, site_url=site_url)]
-        written += [(d.path, d.content) for d in citation_files(theory, site_url) + data_files(theory)]
-        for relative, content in written:
-            path = root / "docs" / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content)
+        write_docs(generate(root / "theory", site_url=publication_settings(config)[0], edit_base=edit_base,
+                            project=root), root / "docs")
         shutil.rmtree(root / "theory")
         config = config.replace("  - hooks/theory_pages.py\n", "").replace("watch:\n  - theory\n  - editions\n", "")
     else:
@@ -190,6 +182,62 @@ def hostile_checks() -> list[dict]:
     return rows
 
 
+def reader(n: int) -> dict:
+    """What a reader gets on a first visit, in Chromium: bytes (gzip, as a static host serves them),
+    whether the diagram is in the page as it arrives, when it is painted, the map at this N, and the
+    time to a first search result."""
+    import functools
+    import gzip
+    import http.server
+    import threading
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+    root = project(n, "generated")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root / "site")))
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml")], check=True,
+                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": url})
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    width = max(2, len(str(n)))
+    first_cmoc = f"cmoc/cmoc-{1:0{width}d}/"
+    row = {"n": n}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"])
+        for name, page_url in (("cmoc", first_cmoc), ("map", "map/"), ("no_diagram", "methods/")):
+            context = browser.new_context()
+            page = context.new_page()
+            sizes: dict[str, int] = {}
+            page.on("response", lambda r: sizes.__setitem__(r.url, len(gzip.compress(r.body(), 6))) if r.ok else None)
+            page.goto(url + page_url)
+            page.wait_for_load_state("networkidle")
+            html = (root / "site" / page_url / "index.html").read_text()
+            paint = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime")
+            search = sum(v for k, v in sizes.items() if "search_index" in k or "search/" in k)
+            row[name] = {"kb": round((sum(sizes.values()) - search) / 1024, 1), "search_index_kb": round(search / 1024, 1),
+                         "js_kb": round(sum(v for k, v in sizes.items() if k.endswith(".js")) / 1024, 1),
+                         "diagram_js": any("mermaid" in k for k in sizes),
+                         "diagram_in_html": "<svg" in html and 'class="diagram' in html,
+                         "diagrams_drawn": page.locator(".diagram svg").count(),
+                         "first_paint_ms": round(paint or 0)}
+            context.close()
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        page.locator("input.md-search__input").click()
+        page.wait_for_function("() => !/Initializing/i.test(document.querySelector('.md-search-result__meta').textContent)")
+        started = time.perf_counter()
+        page.locator("input.md-search__input").fill(f"quote {n:0{width + 1}d}")
+        page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+        row["search_s"] = round(time.perf_counter() - started, 3)
+        browser.close()
+    server.shutdown()
+    return row
+
+
 def real_site_pages() -> float:
     """The largest CMOC page of the real theory (KB): its quotes are longer than the synthetic ones."""
     site = OUT / "real-site"
@@ -198,7 +246,7 @@ def real_site_pages() -> float:
     return round(max(p.stat().st_size for p in (site / "cmoc").glob("*/index.html")) / 1024, 1)
 
 
-def report(rows: list[dict], real_kb: float, hostile: list[dict] | None = None) -> str:
+def report(rows: list[dict], real_kb: float, hostile: list[dict] | None = None, readers: list[dict] | None = None) -> str:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = ["# Benchmark", "",
              "Building the site from N CMOCs kept as YAML (A: load, validate, render, MkDocs) against the same",
@@ -225,6 +273,33 @@ def report(rows: list[dict], real_kb: float, hostile: list[dict] | None = None) 
                       "(roughly constant means time is linear in N)."]
     lines += ["", f"The largest CMOC page of the real theory (its quotes are long) is {real_kb} KB."]
     lines += ["", "## Targets (on a 2-core machine)", "", *verdicts(rows, real_kb), ""]
+    if readers:
+        lines += ["## What a reader downloads and sees (issue 11)", "",
+                  "A first visit in Chromium to a synthetic theory's site built with the hooks, served on localhost:",
+                  "bytes as a static host serves them (gzip), without the search index (its own column, loaded",
+                  "by every first visit for the search box), whether the diagram arrives in the page's HTML (so it",
+                  "is in the first paint, with no diagram script), and the time to a first search result for a quote.", "",
+                  "| N | CMOC page (KB) | map (KB) | page with no diagram (KB) | search index (KB) | diagram JS | diagram in the HTML | first paint, CMOC page (ms) | map drawn | first search result (s) |",
+                  "|---:|---:|---:|---:|---:|---|---|---:|---|---:|"]
+        for r in readers:
+            c, m, p = r["cmoc"], r["map"], r["no_diagram"]
+            lines.append(f"| {r['n']:,} | {c['kb']} | {m['kb']} | {p['kb']} | {c['search_index_kb']} | "
+                         f"{'yes' if c['diagram_js'] or m['diagram_js'] else 'none'} | "
+                         f"{'yes' if c['diagram_in_html'] and m['diagram_in_html'] else 'NO'} | {c['first_paint_ms']} | "
+                         f"{'yes' if m['diagrams_drawn'] else 'NO'} | {r['search_s']} |")
+        first, last = readers[0], readers[-1]
+        lines += ["", "Targets:", "",
+                  f"- **{'met' if first['cmoc']['kb'] <= 250 else 'MISSED'}**: a first CMOC page visit 250 KB or less "
+                  f"without the search index ({first['cmoc']['kb']} KB at N = {first['n']}).",
+                  f"- **{'met' if last['cmoc']['kb'] <= 1.1 * first['cmoc']['kb'] else 'MISSED'}**: it does not grow "
+                  f"with N ({last['cmoc']['kb']} KB at N = {last['n']:,}); the search index does "
+                  f"({first['cmoc']['search_index_kb']} to {last['cmoc']['search_index_kb']} KB).",
+                  f"- **{'met' if not any(r[k]['diagram_js'] for r in readers for k in ('cmoc', 'map', 'no_diagram')) else 'MISSED'}**: "
+                  "0 bytes of diagram JavaScript on every page measured.",
+                  f"- **{'met' if all(r['cmoc']['diagram_in_html'] and r['map']['diagram_in_html'] for r in readers) else 'MISSED'}**: "
+                  "the diagram is in the first paint (it arrives in the HTML as SVG), and the map is drawn at every N.",
+                  f"- **{'met' if last['search_s'] <= 0.5 else 'MISSED'}**: first search result in 0.5 s or less at "
+                  f"N = {last['n']:,} ({last['search_s']} s).", ""]
     if hostile:
         lines += ["## Hostile records (issue 10)", "",
                   "`python -m peertheory check` on the real theory with one record made to exhaust it; time and",
@@ -276,9 +351,12 @@ def verdicts(rows: list[dict], real_kb: float) -> list[str]:
 if __name__ == "__main__":
     sizes = [int(a) for a in sys.argv[1:]] or [12, 100, 1000, 5000]
     hostile = hostile_checks()
+    readers = [reader(n) for n in (12, 100, 1000) if n <= max(sizes)]
+    for row in readers:
+        print(row, flush=True)
     results = run(sizes)
     real_kb = real_site_pages()
     (REPO / "benchmarks" / "results.json").write_text(json.dumps({"sizes": results, "real_max_cmoc_page_kb": real_kb,
-                                                                  "hostile": hostile}, indent=2) + "\n")
-    (REPO / "docs" / "benchmark.md").write_text(report(results, real_kb, hostile))
-    print(report(results, real_kb, hostile))
+                                                                  "hostile": hostile, "readers": readers}, indent=2) + "\n")
+    (REPO / "docs" / "benchmark.md").write_text(report(results, real_kb, hostile, readers))
+    print(report(results, real_kb, hostile, readers))

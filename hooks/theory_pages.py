@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 
 from peertheory import TheoryInvalid
 from peertheory.citation import page_meta
-from peertheory.generate import generate, site_settings, with_sections
+from peertheory.generate import StaticDrawingRequired, generate, site_settings, with_sections
 
 log = get_plugin_logger(__name__)
 
@@ -36,9 +36,14 @@ def on_config(config: MkDocsConfig) -> None:
     _site_root = site_root(config)
     edit_base = config.edit_uri if config.edit_uri and "://" in config.edit_uri else None
     try:  # the same checks and messages as `python -m peertheory check`; nothing is built on a problem
-        _site = generate(theory_dir(config), site_url=_site_root, edit_base=edit_base)
+        _site = generate(theory_dir(config), site_url=_site_root, edit_base=edit_base,
+                         project=Path(config.config_file_path).parent)
     except TheoryInvalid as invalid:
         raise PluginError(f"{invalid}\nRun `python -m peertheory check` to see these without building.") from None
+    except (StaticDrawingRequired, FileNotFoundError) as err:
+        raise PluginError(str(err)) from None
+    if _site.not_drawn:  # a contributor's machine with no browser: say so (published builds never do this)
+        log.info("diagrams are left to the reader's browser (Mermaid) because %s", _site.not_drawn)
     _study, _based_on = _site.study, _site.based_on
     check_edition(_study.version)
     for key, value in site_settings(_study, _based_on).items():  # the theory's own, not the config's
@@ -60,6 +65,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.append(file)
     for download in _site.citations:  # small, one set per CMOC: kept in memory
         files.append(File.generated(config, download.path, content=download.content))
+    for served_as, path in _site.assets:  # the diagram font (and Mermaid where not drawn), from node_modules
+        files.append(File.generated(config, served_as, abs_src_path=str(path)))
     _downloads = Path(tempfile.mkdtemp(prefix="peertheory-"))
     for download in _site.data:  # the whole theory: streamed to disk, never whole in memory
         target = _downloads / download.path

@@ -137,14 +137,15 @@ class Visit:
         return self.page
 
     def wait_for_diagrams(self):
-        # Material swaps each <pre class="mermaid"> for a <div class="mermaid"> once Mermaid has drawn it.
+        # Diagrams are SVG in the page as it arrives; where the build had no browser, Material swaps
+        # each <pre class="mermaid"> for a <div class="mermaid"> once Mermaid has drawn it.
         self.page.wait_for_load_state("load")
         self.page.wait_for_function("() => !document.querySelector('pre.mermaid')", timeout=15_000)
 
     def diagrams(self) -> list[str]:
         """Each diagram's state: 'svg' when drawn, else what went wrong."""
-        return self.page.evaluate("""() => [...document.querySelectorAll('div.mermaid')].map(d => {
-            const svg = d.shadowRoot && d.shadowRoot.querySelector('svg');
+        return self.page.evaluate("""() => [...document.querySelectorAll('div.diagram, div.mermaid')].map(d => {
+            const svg = d.matches('.diagram') ? d.querySelector('svg') : d.shadowRoot && d.shadowRoot.querySelector('svg');
             if (!svg) return 'no svg';
             return /Syntax error|Parse error/i.test(svg.textContent) ? 'syntax error' : 'svg';
         })""")

@@ -53,7 +53,7 @@ def test_every_page_renders_without_errors_or_foreign_requests(built_site, visit
 
 def test_clicking_a_node_on_the_map_opens_that_cmoc(visit, site_url):
     v = visit("map/")
-    node = v.page.locator("div.mermaid a").filter(has_text="CMOC 5:")
+    node = v.page.locator("div.diagram a").filter(has_text="CMOC 5:")
     node.click()
     v.page.wait_for_url(site_url + "cmoc/cmoc-05/")
     v.wait_for_diagrams()
@@ -90,12 +90,14 @@ def test_search_for_a_quote_phrase_lists_its_cmoc(visit):
 
 
 PAGE_TYPES = ["", "map/", "outcomes/", "outcomes/hope/", "cmoc/cmoc-04/", "services/", "services/service-13/",
-              "quotes/", "theories/", "methods/", "discussion/", "decisions/0001-mermaid/"]
+              "quotes/", "theories/", "sources/", "methods/", "discussion/", "changes/", "map/retired/",
+              "reporting/rameses-ii/", "reference/fields/", "benchmark/", "decisions/0001-mermaid/"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_serious_accessibility_violations(visit, scheme):
-    for url in PAGE_TYPES:
+def test_no_serious_accessibility_violations(built_site, visit, scheme):
+    """Every page in light; each kind of page in dark."""
+    for url in generated_pages(built_site) if scheme == "light" else PAGE_TYPES:
         v = visit(url, color_scheme=scheme)
         v.page.add_script_tag(path=str(AXE))
         found = v.page.evaluate("""async () => (await axe.run()).violations
@@ -133,9 +135,9 @@ def test_hostile_record_text_is_drawn_as_text(browser, tmp_path):
             v.go(url + page)
             assert all(s == "svg" for s in v.diagrams()), page
         v.go(url + "cmoc/cmoc-01/")
-        svg_text = v.page.evaluate("document.querySelector('div.mermaid').shadowRoot.querySelector('svg').textContent")
+        svg_text = v.page.evaluate("document.querySelector('div.diagram svg').textContent")
         assert '<b>bold</b> %% click c "x" ::: ; end' in svg_text
-        v.page.locator("div.mermaid").first.click()
+        v.page.locator("div.diagram").first.click()
         assert v.page.evaluate("window.pwned") is None
         assert v.errors == [] and v.foreign == []
         v.close()
@@ -230,7 +232,7 @@ def test_refused_markdown_rendered_anyway_stays_inert(browser, tmp_path):
     content = tuple(replace(c, body=REFUSED_HOSTILE) for c in theory.content)
     theory = replace(theory, cmocs=cmocs, content=content, study=replace(theory.study, summary=REFUSED_HOSTILE))
     docs = tmp_path / "project" / "docs"
-    write_docs(GeneratedSite(theory.study, theory.based_on, [], render_site(theory), [], [], []), docs)
+    write_docs(GeneratedSite(theory.study, theory.based_on, [], render_site(theory), [], [], [], [], "a test"), docs)
     extensions = (REPO / "mkdocs.yml").read_text().split("markdown_extensions:")[1].split("\nhooks:")[0]
     mermaid = docs / "assets/javascripts/mermaid.min.js"  # as the site serves it (else Material asks a CDN)
     mermaid.parent.mkdir(parents=True)
@@ -250,6 +252,39 @@ def test_refused_markdown_rendered_anyway_stays_inert(browser, tmp_path):
             v.close()
     finally:
         server.close()
+
+
+# The size of each diagram's text as shown: its CSS size times the scale the SVG is drawn at.
+_DIAGRAM_TEXT = """() => [...document.querySelectorAll('.diagram svg')].map(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return Math.min(...[...svg.querySelectorAll('foreignObject span, foreignObject p, text')]
+    .filter(e => e.textContent.trim()).map(e => parseFloat(getComputedStyle(e).fontSize) * scale));
+})"""
+
+
+def test_diagram_text_is_legible_on_a_phone_without_page_scroll(built_site, visit):
+    """At 390 px every diagram's text is 12 CSS px or more, and the page does not scroll sideways."""
+    with_diagrams = [url for url in generated_pages(built_site)
+                     if 'class="diagram' in (built_site / url / "index.html").read_text()]
+    assert len(with_diagrams) >= 12 + 5 + 1
+    for url in with_diagrams:
+        v = visit(url, viewport={"width": 390, "height": 844})
+        sizes = v.page.evaluate(_DIAGRAM_TEXT)
+        assert sizes and min(sizes) >= 12, (url, sizes)
+        assert not v.page.evaluate("document.documentElement.scrollWidth > window.innerWidth"), url
+        v.close()
+
+
+def test_pages_load_no_diagram_javascript_and_diagrams_need_no_javascript(built_site, visit, site_url):
+    for url in ("", "cmoc/cmoc-04/", "map/", "methods/", "quotes/"):
+        v = visit(url)
+        scripts = v.page.evaluate("[...document.scripts].map(s => s.src).filter(Boolean)")
+        assert not [s for s in scripts if "mermaid" in s], (url, scripts)
+        v.close()
+    assert not (built_site / "assets/javascripts/mermaid.min.js").exists()
+    v = visit("cmoc/cmoc-04/", java_script_enabled=False)
+    assert v.page.locator(".diagram svg").count() == 1
+    assert "Mechanism" in v.page.locator(".diagram svg").text_content()
 
 
 def test_a_cmoc_page_prints_as_content_alone(visit, site_url):

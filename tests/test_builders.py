@@ -64,7 +64,7 @@ def _head(page: Path) -> dict:
                 "//meta[starts-with(@name, 'citation_') or starts-with(@name, 'DC') or @name='description']")),
             "json_ld": [json.loads(s) for s in doc.xpath("//script[@type='application/ld+json']/text()")],
             "edit": doc.xpath("//a[@rel='edit']/@href"),
-            "diagrams": len(doc.xpath("//*[contains(concat(' ', @class, ' '), ' mermaid ')]")),
+            "diagrams": [len(d.xpath(".//*")) for d in doc.xpath("//div[contains(concat(' ', @class, ' '), ' diagram ')]")],
             "h1": " ".join((doc.findtext(".//article//h1") or "").split())}
 
 

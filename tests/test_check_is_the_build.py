@@ -90,11 +90,11 @@ def test_what_check_accepts_generates_and_what_it_rejects_does_not(tmp_path, mut
     _mutate(theory, mutation)
     problems = _checked(theory)
     if problems is None:
-        site = generate(theory, site_url="https://example.org/")  # must not raise
+        site = generate(theory, site_url="https://example.org/", project=REPO, draw=False)  # must not raise
         assert site.pages and site.data
     else:
         try:
-            generate(theory, site_url="https://example.org/")
+            generate(theory, site_url="https://example.org/", project=REPO, draw=False)
         except TheoryInvalid as invalid:
             assert [str(problem) for problem in invalid.problems] == problems
         else:

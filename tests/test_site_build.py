@@ -43,8 +43,8 @@ def test_cmoc_page_holds_the_whole_configuration(built_site):
     assert "../../services/service-12/" in hrefs and "../../services/service-13/" in hrefs
     assert "../cmoc-09/" in hrefs and "../cmoc-11/" in hrefs  # previous and next within Wellbeing
     assert any(h.endswith("/edit/main/theory/cmocs/cmoc-10.yaml") for h in hrefs)
-    diagram = doc.xpath("//pre[contains(@class,'mermaid')]/code")[0].text_content()
-    assert "accTitle:" in diagram and "accDescr:" in diagram
+    svg = doc.xpath("//div[contains(@class,'diagram')]/svg")[0]  # drawn at build time: its text alternative
+    assert svg.findtext("title").startswith("CMOC 10:") and "Mechanism:" in svg.findtext("desc")
 
 
 def test_search_indexes_the_theory_once_and_not_diagram_source_or_citations(built_site):
@@ -60,7 +60,9 @@ def test_search_indexes_the_theory_once_and_not_diagram_source_or_citations(buil
     assert not [loc for loc in by_location if loc.endswith("#how-to-cite-this-cmoc")]
     assert "Within Hope:" not in everything  # previous/next links
     assert not [loc for loc in by_location if loc.startswith(("map/child/", "map/peer/"))]  # views of the map
-    assert "map/#hope" in by_location and "#how-to-cite" in by_location  # the whole map and home's citation stay
+    assert "map/" in by_location and "#how-to-cite" in by_location  # the whole map and home's citation stay
+    the_map = " ".join(text for location, text in by_location.items() if location.startswith("map/"))
+    assert all(c.title in the_map for c in THEORY.current) and "Focus on" not in the_map  # its list; not its form
 
 
 def test_edit_links_open_the_record_behind_each_page(built_site):
@@ -70,14 +72,19 @@ def test_edit_links_open_the_record_behind_each_page(built_site):
         assert edit and edit[0].endswith("/edit/main/" + record), url
 
 
+def _diagram_links(doc) -> list[str]:
+    return doc.xpath("//div[contains(@class,'diagram')]//a/@*[contains(name(), 'href')]")
+
+
 def test_map_links_every_cmoc_and_lists_them_as_text(built_site):
     doc = page(built_site, "map")
-    diagram = doc.xpath("//pre[contains(@class,'mermaid')]/code")[0].text_content()
-    for cmoc in THEORY.cmocs:
-        assert f'href "../cmoc/{cmoc.id}/"' in diagram
+    for cmoc in THEORY.current:
+        assert f"../cmoc/{cmoc.id}/" in _diagram_links(doc)
         assert f"../cmoc/{cmoc.id}/" in doc.xpath("//article//ul//a/@href")
-    peer = page(built_site, "map/peer").xpath("//pre[contains(@class,'mermaid')]/code")[0].text_content()
-    assert [int(n) for n in re.findall(r"cmoc/cmoc-(\d+)/", peer)] == [6, 9, 10, 11]
+    for beneficiary in THEORY.study.beneficiaries:
+        view = _diagram_links(page(built_site, f"map/{beneficiary.id}"))
+        assert sorted(h for h in view if "/cmoc/" in h) == sorted(
+            f"../../cmoc/{c.id}/" for c in THEORY.current if c.beneficiary == beneficiary.id)
 
 
 def test_services_table_and_evidence_matrix(built_site):
@@ -114,7 +121,7 @@ def test_nothing_is_loaded_from_another_origin(built_site):
         doc = lxml_html.fromstring(html_file.read_bytes())
         for url in doc.xpath("//script/@src | //link[@rel='stylesheet']/@href | //img/@src | //iframe/@src"):
             assert "://" not in url and not url.startswith("//"), f"{html_file}: {url}"
-    assert (built_site / "assets/javascripts/mermaid.min.js").stat().st_size > 1_000_000
+    assert not (built_site / "assets/javascripts/mermaid.min.js").exists()  # diagrams are SVG: no Mermaid served
 
 
 def test_sidebar_does_not_carry_every_cmoc(built_site):
@@ -144,11 +151,10 @@ def test_record_text_cannot_inject_html_or_break_diagrams(tmp_path):
     shown = 'CMOC 1: "]; x:::y %% click n1 href "javascript:alert(1)" <img src=x onerror=alert(1)> & *bold* | [[x]] end'
     assert doc.findtext(".//h1").startswith(shown)  # the text is shown as written...
     assert doc.findtext(".//title").startswith(shown)  # ...in the title too, and nothing ran
-    diagram = doc.xpath("//pre[contains(@class,'mermaid')]/code")[0].text_content()
-    for line in diagram.splitlines():
-        if line.strip().startswith("c["):  # the hostile label: one quoted string, nothing else
-            assert re.fullmatch(r'\s*c\["[A-Za-z0-9 #;]*"\]:::context', line), line
-    assert "javascript" not in re.sub(r"#\d+;", "", "".join(re.findall(r'href "([^"]*)"', diagram)))
+    svg = doc.xpath("//div[contains(@class,'diagram')]/svg")[0]
+    assert "Context: " + " ".join(HOSTILE[:60].split()) in " ".join(svg.xpath("string()").split())  # drawn as text
+    assert _diagram_links(doc) == ["../../outcomes/hope/"]  # no link but the one the core writes
+    assert not svg.xpath(".//*[local-name()='script' or @onclick or @onerror]")
 
 
 def test_a_changed_record_changes_every_page_that_shows_it(tmp_path):

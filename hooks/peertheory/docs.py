@@ -2,7 +2,7 @@
 
 OUT/docs/ holds the hand-written pages of docs/ and every page generated from theory/, each with
 its metadata (canonical, edition, citation tags, edit link) in its front matter, the `cite/` and
-`data/` files and the diagram script; OUT/mkdocs.yml is the project's config without hooks, with
+`data/` files and the diagram font (and Mermaid, where no browser drew the diagrams); OUT/mkdocs.yml is the project's config without hooks, with
 the site's name, description, copyright and navigation from the records. MkDocs, ProperDocs and
 Zensical build the same site from it. The checks no builder makes (links inside diagrams, a
 hand-written page hiding a generated one) are made here.
@@ -22,9 +22,6 @@ from .mermaid import dangling_links
 from .pages import url_of
 from .problems import Problem, TheoryInvalid
 
-MERMAID = Path("node_modules/mermaid/dist/mermaid.min.js")
-MERMAID_SERVED_AS = "assets/javascripts/mermaid.min.js"  # listed in mkdocs.yml extra_javascript
-
 
 def build_docs(project: Path, out: Path, *, site_url: str | None = None) -> GeneratedSite:
     """Write OUT/docs and OUT/mkdocs.yml from the project (mkdocs.yml, docs/, overrides/, theory/)."""
@@ -32,7 +29,7 @@ def build_docs(project: Path, out: Path, *, site_url: str | None = None) -> Gene
     default_url, _ = publication_settings(config_text)
     edit_base = re.search(r"^edit_uri: (\S+)", config_text, re.M).group(1)
     site_url = (site_url or default_url).rstrip("/") + "/"
-    site = generate(project / "theory", site_url=site_url, edit_base=edit_base)
+    site = generate(project / "theory", site_url=site_url, edit_base=edit_base, project=project)
     hand_written = sorted(p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*")
                           if p.is_file())
     hidden = sorted({p.path for p in site.pages} & set(hand_written))
@@ -52,8 +49,6 @@ def build_docs(project: Path, out: Path, *, site_url: str | None = None) -> Gene
         if path.endswith(".md"):
             _add_meta(docs / path, site, site_url=site_url, path=path, edit_url=f"{edit_base}docs/{path}")
     write_docs(site, docs)
-    (docs / MERMAID_SERVED_AS).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(project / MERMAID, docs / MERMAID_SERVED_AS)
     shutil.copytree(project / "overrides", out / "overrides")
     (out / "mkdocs.yml").write_text(builder_config(config_text, site, site_url=site_url))
     return site

@@ -7,14 +7,17 @@ result into a docs folder.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from . import drawing, mermaid
 
 from .downloads import Download, citation_files, data_files
 from .editions import Edition, load_editions
 from .loader import load_theory
 from .model import Source, Study
-from .pages import Page, path_of, render_site
+from .pages import Page, path_of, render_site, url_of
 
 
 @dataclass(frozen=True)
@@ -26,16 +29,61 @@ class GeneratedSite:
     citations: list[Download]  # cite/: small, one set per CMOC
     data: list[Download]  # data/: the whole theory, written as streams
     sections: list[tuple[str, str]]  # (title, docs path) of the theory's own top-level pages (methods, ...)
+    assets: list[tuple[str, Path]]  # (served as, file): the diagram font, and Mermaid where not drawn here
+    not_drawn: str | None  # why diagrams are left to the reader's browser (None: they are inline SVG)
 
 
-def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None) -> GeneratedSite:
-    """Raises TheoryInvalid, listing every problem, before anything is rendered."""
+class StaticDrawingRequired(RuntimeError):
+    """A published build (CI) must carry its diagrams as SVG."""
+
+
+def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, project: Path | None = None,
+             static: bool | None = None, draw: bool = True) -> GeneratedSite:
+    """Raises TheoryInvalid, listing every problem, before anything is rendered.
+
+    Diagrams are drawn as SVG here (`drawing`); without a browser they are left to the reader's,
+    unless `static` (default: when $CI is set), which is what published builds use. `draw=False`
+    leaves them as Mermaid source (for tests of everything else)."""
+    project = project or theory_dir.parent
+    for needed in (drawing.MERMAID, *drawing.FONT_FILES.values()):  # pinned in package-lock.json
+        if not (project / needed).is_file():
+            raise FileNotFoundError(f"{needed} is missing: run `npm ci` (or `make setup`)")
     theory = load_theory(theory_dir)
     editions = load_editions(theory_dir.parent / "editions")
-    return GeneratedSite(theory.study, theory.based_on, editions, render_site(theory, edit_base=edit_base, site_url=site_url,
-                                                             editions=editions),
-                         citation_files(theory, site_url), data_files(theory),
-                         [(content.title, path_of(content)) for content in theory.content])
+    pages = render_site(theory, edit_base=edit_base, site_url=site_url, editions=editions)
+    pages, not_drawn = _draw(pages, project, static=bool(os.environ.get("CI")) if static is None else static) \
+        if draw else (pages, "not asked to")
+    assets = [(drawing.FONT_SERVED_AS.format(weight=w), project / path) for w, path in drawing.FONT_FILES.items()]
+    assets.append((SCRIPT_SERVED_AS, Path(__file__).parent / "assets/site.js"))
+    if not_drawn:
+        assets.append((MERMAID_SERVED_AS, project / drawing.MERMAID))
+    return GeneratedSite(theory.study, theory.based_on, editions, pages, citation_files(theory, site_url),
+                         data_files(theory), [(content.title, path_of(content)) for content in theory.content],
+                         assets, not_drawn)
+
+
+MERMAID_SERVED_AS = "assets/javascripts/mermaid.min.js"
+SCRIPT_SERVED_AS = "assets/javascripts/site.js"  # the map's explorer, keyboard-scrollable tables (extra_javascript)
+
+
+def _draw(pages: list[Page], project: Path, *, static: bool) -> tuple[list[Page], str | None]:
+    """Pages with their diagrams as inline SVG; or, with no browser to draw with, as Mermaid source
+    and the page's own script tag (so Material never fetches Mermaid from a CDN), and why."""
+    sources = list(dict.fromkeys(source for page in pages for source in mermaid.sources(page.body)))
+    try:
+        svgs = dict(zip(sources, drawing.draw(sources, project))) if sources else {}
+    except drawing.DrawingUnavailable as why:
+        if static:
+            raise StaticDrawingRequired(f"diagrams must be drawn as SVG for a published build, and {why}") from None
+        return [replace(page, body=_with_mermaid_script(page)) if mermaid.sources(page.body) else page
+                for page in pages], str(why)
+    return [replace(page, body=mermaid.drawn(page.body, svgs)) if mermaid.sources(page.body) else page
+            for page in pages], None
+
+
+def _with_mermaid_script(page: Page) -> str:
+    script = "../" * url_of(page.path).count("/") + MERMAID_SERVED_AS
+    return f'<script src="{script}"></script>\n\n' + page.body
 
 
 def site_settings(study: Study, based_on: Source) -> dict[str, str]:
@@ -56,11 +104,15 @@ def with_sections(nav: list, sections: list[tuple[str, str]]) -> list:
 
 
 def write_docs(site: GeneratedSite, out: Path) -> None:
-    """Every generated page and file under out/, as a builder reads a docs folder."""
+    """Every generated page, file and asset under out/, as a builder reads a docs folder."""
+    import shutil
     for page in site.pages:
         _write(out / page.path, lambda f, text=page.markdown: f.write(text))
     for download in (*site.citations, *site.data):
         _write(out / download.path, download.write)
+    for served_as, path in site.assets:
+        (out / served_as).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, out / served_as)
 
 
 def _write(target: Path, write) -> None:

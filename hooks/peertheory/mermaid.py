@@ -6,6 +6,7 @@ becomes a Mermaid entity code (`#35;`), so quotes, brackets, `<`, `&`, `%%`, `cl
 """
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 
@@ -35,15 +36,18 @@ def href(url: str) -> str:
     return url
 
 
-def fence(lines: list[str]) -> Markup:
+def fence(lines: list[str], *, wide: bool = False) -> Markup:
+    """A Mermaid fence; the docs step draws it as inline SVG. A wide diagram (a map) is shown at its
+    own size in a box that pans, so that its text stays legible on a phone."""
     # Out of the search index: the diagram's words are in the page's text, and its source is noise
     # (at 5,000 CMOCs, a third of the index, held in memory to the end of the build).
-    return Markup('``` { .mermaid data-search-exclude="" }\n' + "\n".join(lines) + "\n```")
+    return Markup('``` { .mermaid' + (' .wide' if wide else '') + ' data-search-exclude="" }\n' + "\n".join(lines)
+                  + "\n```")
 
 
 def cmoc_diagram(cmoc: Cmoc, *, outcome_url: str) -> Markup:
     """C -> M -> O, with the circumstances where the mechanism may not fire as dashed inputs."""
-    lines = ["flowchart LR",
+    lines = ["flowchart TB",  # context over mechanism over outcome: narrow enough for a phone
              f"accTitle: {plain(f'CMOC {cmoc.number}: {cmoc.title}')}",
              "accDescr: " + plain(f"Context: {cmoc.context.label}. Mechanism: {cmoc.mechanism.label}. "
                                   f"Outcome: {cmoc.outcome.label}."
@@ -90,6 +94,20 @@ def map_diagram(groups: list[tuple[Outcome, list[Cmoc]]], *, cmoc_url, outcome_u
         lines.append(f'  click o{g} href "{href(outcome_url(outcome))}" "{plain(outcome.name)}"')
         for cmoc in cmocs:
             lines.append(f'  click n{cmoc.number} href "{href(cmoc_url(cmoc))}" "{plain(cmoc.title)}"')
+    return fence(lines + _classes(lines), wide=True)
+
+
+def overview_diagram(outcomes, counts: dict[str, int], links: dict[tuple[str, str], int], *, title: str,
+                     outcome_url) -> Markup:
+    """The theory at a glance when it is too large to draw whole: each outcome with how many CMOCs
+    it has, and how many of its CMOCs lead to another outcome's; each outcome opens its own map."""
+    index = {o.id: i for i, o in enumerate(outcomes)}
+    lines = ["flowchart TB", f"accTitle: {plain(title)}",
+             "accDescr: " + plain(f"{len(outcomes)} outcomes with the number of current CMOCs of each; arrows count "
+                                  "the CMOCs whose outcome leads to another outcome's CMOCs. Each outcome opens its map.")]
+    lines += [f"  o{i}[{label(f'{o.name}: {counts.get(o.id, 0)} CMOCs')}]:::outcome" for i, o in enumerate(outcomes)]
+    lines += [f"  o{index[a]} -. {n} leads to .-> o{index[b]}" for (a, b), n in sorted(links.items())]
+    lines += [f'  click o{i} href "{href(outcome_url(o))}" "{plain(o.name)}"' for i, o in enumerate(outcomes)]
     return fence(lines + _classes(lines))
 
 
@@ -113,13 +131,35 @@ _CLASSES = [
 
 # ----------------------------------------------------------------------------- links inside diagrams
 
-_FENCE = re.compile(r"^``` ?(?:mermaid|\{ ?\.mermaid[^}\n]*\})\n(.*?)^```", re.M | re.S)  # ```mermaid, ``` { .mermaid ... }
+_FENCE = re.compile(r"^``` ?(?:mermaid|\{ ?\.mermaid([^}\n]*)\})\n(.*?)^```\n?", re.M | re.S)  # ```mermaid, ``` { .mermaid ... }
 _CLICK = re.compile(r'^\s*click \S+ href "([^"]*)"', re.M)
 
 
 def diagram_targets(markdown: str) -> list[str]:
     """The link targets of every diagram in a page's Markdown (builders check links, not these)."""
-    return [target for fence in _FENCE.findall(markdown) for target in _CLICK.findall(fence)]
+    return [target for _, fence in _FENCE.findall(markdown) for target in _CLICK.findall(fence)] + \
+        [html.unescape(target) for target in _DRAWN_LINK.findall(markdown)]
+
+
+_DRAWN_LINK = re.compile(r'<a [^>]*xlink:href="([^"]*)"')  # a click target, once the diagram is SVG
+
+
+def drawn(markdown: str, svgs: dict[str, str]) -> str:
+    """The page with each diagram's fence replaced by its SVG (source -> SVG), as an HTML block."""
+    def replace(match: re.Match) -> str:
+        wide = ".wide" in (match.group(1) or "")
+        svg = " ".join(svgs[match.group(2)].split("\n"))
+        if wide:  # at its own size, in a box that pans (and takes the keyboard, for axe and for readers)
+            svg = re.sub(r'width="100%"(.*?) style="max-width: ([0-9.]+)px;"', r'width="\2"\1', svg, count=1)
+            return (f'<div class="diagram diagram--wide" data-search-exclude="" tabindex="0" role="region" '
+                    f'aria-label="Diagram: scroll to see all of it">{svg}</div>\n')
+        return f'<div class="diagram" data-search-exclude="">{svg}</div>\n'
+    return _FENCE.sub(replace, markdown)
+
+
+def sources(markdown: str) -> list[str]:
+    """The Mermaid source of each diagram of a page."""
+    return [source for _, source in _FENCE.findall(markdown)]
 
 
 def resolve(page_url: str, target: str) -> str:

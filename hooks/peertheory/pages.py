@@ -253,12 +253,61 @@ def _maps(theory: ProgrammeTheory, edit_base) -> list[Page]:
         groups = [(o, [c for c in theory.cmocs_in(o) if who is None or c.beneficiary == who.id])
                   for o in theory.outcomes]
         groups = [(o, cmocs) for o, cmocs in groups if cmocs]
+        if who is None and len(theory.current) > OVERVIEW_ABOVE:  # too many to draw at once: outcomes, then theirs
+            diagram = mermaid.overview_diagram(theory.outcomes, {o.id: len(theory.cmocs_in(o)) for o in theory.outcomes},
+                                               _outcome_links(theory), title=title,
+                                               outcome_url=lambda o: relative(path_of(o), path, as_url=True))
+        else:
+            diagram = _map_diagram(theory, path, groups, title) if groups else ""
         pages.append(_render("map.md.j2", theory, path, edit_base, None, title=title, hide=("toc",), who=who,
                              groups=groups, searched=who is None,  # a view repeats part of the map: found once
-                             diagram=_map_diagram(theory, path, groups, title) if groups else ""))
+                             diagram=diagram, overview=bool(who is None and len(theory.current) > OVERVIEW_ABOVE),
+                             explore=_explorer(theory, path) if who is None else None))
     pages.append(_render("retired.md.j2", theory, "map/retired.md", edit_base, None, title="Retired CMOCs",
                          searched=False))
     return pages
+
+
+OVERVIEW_ABOVE = 60  # current CMOCs: above this the map shows outcomes (each opening onto its own map)
+DRAWN_UP_TO = 250  # CMOCs in one outcome's map; beyond, the outcome lists them (and the explorer filters them)
+
+
+def _outcome_links(theory: ProgrammeTheory) -> dict[tuple[str, str], int]:
+    """How many "leads to" relations go from each outcome's CMOCs to another outcome's (current CMOCs)."""
+    links: dict[tuple[str, str], int] = {}
+    for cmoc in theory.current:
+        for relation in cmoc.leads_to:
+            other = theory.get(relation.cmoc_id)
+            if not other.retired and other.outcome_group != cmoc.outcome_group:
+                key = (cmoc.outcome_group, other.outcome_group)
+                links[key] = links.get(key, 0) + 1
+    return links
+
+
+def _explorer(theory: ProgrammeTheory, path: str) -> dict:
+    """What the map's explorer filters on, per CMOC (every CMOC: retired ones are a filter away)."""
+    services, sources, theories, neighbours = {}, {}, {}, {}
+    for c in theory.cmocs:
+        quotes = theory.quotes_of(c, with_circumstances=True)
+        services[c.id] = " ".join(s.id for s in theory.services_of(c))
+        sources[c.id] = " ".join(dict.fromkeys([q.source_id for q in quotes] + [x.source_id for x in c.supporting_sources]))
+        theories[c.id] = " ".join(t.theory_id for t in c.theories)
+        neighbours[c.id] = " ".join(dict.fromkeys([r.cmoc_id for r in c.leads_to] + [o.id for o, _ in theory.led_to_by(c)]
+                                                  + list(c.replaced_by) + [r.id for r in theory.replaces(c)]))
+    statuses = list(dict.fromkeys(c.status for c in theory.cmocs))
+    filters = [
+        ("outcome", "Outcome", [("", "all"), *((o.id, o.name) for o in theory.outcomes)]),
+        ("beneficiary", "Who benefits", [("", "all"), *((b.id, b.name) for b in theory.study.beneficiaries)]),
+        ("service", "Service", [("", "all"), *((s.id, s.service_type) for s in theory.services)]),
+        ("source", "Source", [("", "all"), *((s.id, s.name) for s in theory.sources)]),
+        ("status", "Status", [("", "current"), ("all", "all, retired too"), *((s, s) for s in statuses)]),
+        ("theory", "Substantive theory", [("", "all"), *((t.id, t.name) for t in theory.theories)]),
+        ("focus", "Focus on", [("", "none"), *((c.id, f"CMOC {c.number}: {c.title}") for c in theory.cmocs)]),
+    ]
+    groups = [(o, theory.cmocs_in(o, retired=True)) for o in theory.outcomes]
+    return {"filters": filters, "groups": [(o, cmocs) for o, cmocs in groups if cmocs], "services": services,
+            "sources": sources, "theories": theories, "neighbours": neighbours,
+            "url": lambda record: relative(path_of(record), path, as_url=True)}
 
 
 def _outcomes_index(theory, edit_base):
@@ -268,10 +317,12 @@ def _outcomes_index(theory, edit_base):
 def _outcome(theory: ProgrammeTheory, outcome: Outcome, edit_base) -> Page:
     path = path_of(outcome)
     cmocs = theory.cmocs_in(outcome)
+    drawn = 0 < len(cmocs) <= DRAWN_UP_TO
     diagram = _map_diagram(theory, path, [(outcome, list(cmocs))], f"CMOCs for the outcome {outcome.name}") \
-        if cmocs else ""
+        if drawn else ""
     return _render("outcome.md.j2", theory, path, edit_base, outcome.source, title=f"Outcome: {outcome.name}",
                    outcome=outcome, cmocs=cmocs, retired=[c for c in theory.cmocs_in(outcome, retired=True) if c.retired],
+                   explore=relative("map/index.md", path, as_url=True) + f"?outcome={outcome.id}",
                    diagram=diagram)
 
 
@@ -299,7 +350,7 @@ def _services_index(theory: ProgrammeTheory, edit_base) -> Page:
     # service x outcome evidence matrix: for each cell, the current CMOCs of that outcome the service's quotes support
     matrix = {s.id: {o.id: [c for c in theory.cmocs_of_service(s) if c.outcome_group == o.id and not c.retired]
                      for o in theory.outcomes} for s in theory.services}
-    return _render("services.md.j2", theory, "services/index.md", edit_base, title="Services", hide=("toc",),
+    return _render("services.md.j2", theory, "services/index.md", edit_base, title="Services", hide=("toc", "navigation"),
                    matrix=matrix)
 
 

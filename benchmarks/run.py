@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +32,8 @@ def synthetic_theory(n: int, target: Path) -> None:
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(REPO / "theory", target, ignore=shutil.ignore_patterns("cmoc-*.yaml", "quote-*.yaml"))
     outcomes = ["hope", "service-engagement", "confidence", "resilience", "wellbeing"]
+    import yaml
+    source = yaml.safe_load((REPO / "theory/study.yaml").read_text())["theory"]["based_on"]  # its participants
     participants = ["#01", "#02", "#04", "#06", "#07", "#08", "#10", "#11", "#12", "#13"]
     width = max(2, len(str(n)))
     for i in range(1, n + 1):
@@ -38,7 +41,7 @@ def synthetic_theory(n: int, target: Path) -> None:
         quotes = [f"quote-{2 * i - 1:0{width + 1}d}", f"quote-{2 * i:0{width + 1}d}"]
         for k, qid in enumerate(quotes):
             (target / "quotes" / f"{qid}.yaml").write_text(
-                f"id: {qid}\nparticipant: \"{participants[(i + k) % 10]}\"\n"
+                f"id: {qid}\nsource: {source}\nparticipant: \"{participants[(i + k) % 10]}\"\n"
                 f"text: \"Synthetic quote {qid}: peers model hope and the child engages with the service "
                 f"because the peer has been there too, and that makes it possible.\"\n")
         circumstance = ""
@@ -67,9 +70,10 @@ history:
   - {{date: null, theory_version: "0.1", version: "0.1", status: initial, change: "Preprint.", rationale: "Synthetic.", evidence: [{quotes[0]}]}}
   - {{date: "2023-10-05", theory_version: "1.0", version: "1.0", status: initial, change: "Paper.", rationale: "Synthetic.", evidence: []}}
 """.replace("not_triggered:\n  []", "not_triggered: []"))
+    study = target / "study.yaml"  # the home page's example CMOC: the first synthetic one
+    study.write_text(re.sub(r"^  example: .*$", f"  example: cmoc-{1:0{width}d}", study.read_text(), flags=re.M))
     for content in (target / "content").glob("*.yaml"):  # the real discussion links real CMOC ids
         text = content.read_text()
-        import re
         content.write_text(re.sub(r"\[\[cmoc-\d+\]\]", f"[[cmoc-{1:0{width}d}]]", text))
 
 
@@ -158,11 +162,11 @@ def hostile_checks() -> list[dict]:
         lol += f"n{i}: &{chr(97 + i)} [" + ",".join([f"*{chr(96 + i)}"] * 9) + "]\n"
     words = "and then we talked about how it went at school with the peer worker. "
     cases = {
-        "a 5 MB quote (a pasted transcript)": ("quotes/quote-01.yaml",
-                                               'id: quote-01\nparticipant: "#13"\ntext: "' + words * 70_000 + '"\n'),
+        "a 5 MB quote (a pasted transcript)": ("quotes/quote-01.yaml", 'id: quote-01\nsource: thompson-2023\n'
+                                               'participant: "#13"\ntext: "' + words * 70_000 + '"\n'),
         "a 'billion laughs' alias file": ("outcomes/hope.yaml", lol),
         "a quote at the field limit (100,000 characters), one capitalised word in five": (
-            "quotes/quote-01.yaml", 'id: quote-01\nparticipant: "#13"\ntext: "'
+            "quotes/quote-01.yaml", 'id: quote-01\nsource: thompson-2023\nparticipant: "#13"\ntext: "'
             + ("Peer support helps. and Then more, " * 3000)[:99_990] + '"\n'),
         "nesting 100,000 levels deep": ("outcomes/hope.yaml", "id: hope\nname: " + "[" * 100_000 + "]" * 100_000 + "\n"),
     }
@@ -229,8 +233,9 @@ def reader(n: int) -> dict:
         page.wait_for_load_state("networkidle")
         page.locator("input.md-search__input").click()
         page.wait_for_function("() => !/Initializing/i.test(document.querySelector('.md-search-result__meta').textContent)")
-        started = time.perf_counter()
-        page.locator("input.md-search__input").fill(f"quote {n:0{width + 1}d}")
+        page.locator("input.md-search__input").fill("been there too")  # a phrase in every quote
+        started = time.perf_counter()  # from the key that sends the phrase to the first result shown
+        page.locator("input.md-search__input").press("End")
         page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
         row["search_s"] = round(time.perf_counter() - started, 3)
         browser.close()

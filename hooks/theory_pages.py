@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 from peertheory import TheoryInvalid
 from peertheory.citation import page_meta
 from peertheory.generate import StaticDrawingRequired, generate, site_settings, with_sections
+from peertheory.mermaid import embed
 
 log = get_plugin_logger(__name__)
 
@@ -28,6 +29,7 @@ _site = None  # one per build: `mkdocs serve` keeps this module loaded across re
 _study = _based_on = None  # all that is needed once the pages are Markdown
 _site_root = ""
 _downloads: Path | None = None
+_diagrams: dict[str, Path] = {}  # placeholder key -> SVG file, for the pages being written
 
 
 def on_config(config: MkDocsConfig) -> None:
@@ -37,7 +39,7 @@ def on_config(config: MkDocsConfig) -> None:
     edit_base = config.edit_uri if config.edit_uri and "://" in config.edit_uri else None
     try:  # the same checks and messages as `python -m peertheory check`; nothing is built on a problem
         _site = generate(theory_dir(config), site_url=_site_root, edit_base=edit_base,
-                         project=Path(config.config_file_path).parent)
+                         project=Path(config.config_file_path).parent, docs_dir=Path(config.docs_dir))
     except TheoryInvalid as invalid:
         raise PluginError(f"{invalid}\nRun `python -m peertheory check` to see these without building.") from None
     except (StaticDrawingRequired, FileNotFoundError) as err:
@@ -75,6 +77,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             download.write(out)
         files.append(File.generated(config, download.path, abs_src_path=str(target)))
     log.debug("generated %d pages from %s", len(files.documentation_pages()), theory_dir(config))
+    _diagrams.update(_site.diagrams)  # each page's SVG goes in as it is written (on_post_page)
     _site = None  # every page is Markdown now; the model's memory goes to MkDocs' pages (issue 3: RSS)
     gc.freeze()  # all alive now (modules, validator, files) lives to the end of the build: the collector
     #             need not re-read it at every pass (~20 ms of a 12-CMOC build); unfrozen after the build
@@ -94,8 +97,16 @@ def on_page_context(context, *, page, config, nav):
     return context
 
 
+@event_priority(100)  # before release_memory lets go of the page's HTML
+def on_post_page(output: str, *, page, config: MkDocsConfig) -> str:
+    """Each diagram's SVG, placed as the page is written: the search index and Markdown's raw-HTML
+    pass have seen only its placeholder (a diagram is most of a page's bytes)."""
+    return embed(output, lambda key: _diagrams[key].read_text()) if 'data-diagram="' in output else output
+
+
 def on_post_build(*, config: MkDocsConfig) -> None:
     gc.unfreeze()  # `mkdocs serve` builds again in this process: this build's objects may go
+    _diagrams.clear()
     if _downloads:
         shutil.rmtree(_downloads, ignore_errors=True)
 

@@ -298,3 +298,65 @@ def test_a_cmoc_page_prints_as_content_alone(visit, site_url):
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
     (REPO / "test-artifacts").mkdir(exist_ok=True)
     (REPO / "test-artifacts" / "cmoc-03-print.pdf").write_bytes(pdf)
+
+
+def _explore(v: Visit) -> list[str]:
+    """The CMOCs the explorer shows, and its count line."""
+    return v.page.evaluate("""() => [...document.querySelectorAll('.explore-list li[data-cmoc]')]
+        .filter(li => !li.hidden).map(li => li.dataset.cmoc)""")
+
+
+def test_the_map_explorer_filters_focuses_and_keeps_the_view_in_the_address(visit, site_url):
+    from peertheory import load_theory
+    theory = load_theory(REPO / "theory")
+    v = visit("map/")
+    assert v.page.locator("form.explore").is_visible()
+    assert _explore(v) == [c.id for c in theory.current]
+    service = next(s for s in theory.services if theory.cmocs_of_service(s))
+    v.page.select_option("select[name=service]", service.id)
+    expected = [c.id for c in theory.current if c in theory.cmocs_of_service(service)]
+    assert _explore(v) == expected and f"?service={service.id}" in v.page.url
+    assert v.page.locator(".explore-count").inner_text() == f"{len(expected)} of {len(theory.cmocs)} CMOCs shown"
+    shared = v.page.url  # the view is in the address: opening it shows the same CMOCs
+    other = visit(shared.removeprefix(site_url))
+    assert _explore(other) == expected
+    v.page.locator("form.explore button[type=reset]").click()
+    v.page.select_option("select[name=focus]", theory.current[0].id)
+    focused = set(_explore(v))
+    assert theory.current[0].id in focused and focused <= {c.id for c in theory.cmocs}
+    v.page.keyboard.press("Tab")  # the filters are native controls: the keyboard reaches them
+    assert v.errors == [] and v.foreign == []
+
+
+def test_the_map_works_at_1000_cmocs(browser, tmp_path):
+    """At 1,000 CMOCs the map shows the outcomes and opens onto each outcome's map; the explorer
+    filters, focuses and shares views of all of them."""
+    import shutil
+    import sys
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from run import synthetic_theory
+    project = make_project(tmp_path / "project")
+    shutil.rmtree(project / "theory")
+    synthetic_theory(1000, project / "theory")
+    for snapshot in (project / "editions").glob("*.json"):  # a synthetic theory has no released edition
+        snapshot.unlink()
+    server = SiteServer(project, tmp_path / "site")
+    assert server.result.returncode == 0, server.result.stderr
+    try:
+        v = Visit(browser, server.url)
+        v.go(server.url + "map/?outcome=hope")
+        assert v.diagrams() == ["svg"]
+        text = v.page.inner_text("article")
+        assert "Maximum text size" not in text and "Syntax error" not in text
+        assert "Hope: 200 CMOCs" in v.page.locator(".diagram svg").text_content()
+        shown = v.page.evaluate("() => [...document.querySelectorAll('.explore-list li[data-cmoc]')].filter(li => !li.hidden).length")
+        assert shown == 200 and v.page.locator(".explore-count").inner_text() == "200 of 1000 CMOCs shown"
+        v.page.select_option("select[name=focus]", "cmoc-0500")
+        assert "focus=cmoc-0500" in v.page.url
+        v.page.locator(".diagram a").first.click()  # an outcome opens its own map
+        v.page.wait_for_url("**/outcomes/**")
+        v.wait_for_diagrams()
+        assert v.diagrams() == ["svg"] and v.errors == [] and v.foreign == []
+        v.close()
+    finally:
+        server.close()

@@ -5,7 +5,7 @@ its metadata (canonical, edition, citation tags, edit link) in its front matter,
 `data/` files and the diagram font (and Mermaid, where no browser drew the diagrams); OUT/mkdocs.yml is the project's config without hooks, with
 the site's name, description, copyright and navigation from the records. MkDocs, ProperDocs and
 Zensical build the same site from it. The checks no builder makes (links inside diagrams, a
-hand-written page hiding a generated one) are made here.
+hand-written page hiding a generated one) are made here and in `generate`.
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ import yaml
 
 from .citation import page_meta, publication_settings
 from .generate import GeneratedSite, generate, site_settings, write_docs
-from .mermaid import dangling_links
 from .pages import url_of
 from .problems import Problem, TheoryInvalid
 
@@ -36,12 +35,6 @@ def build_docs(project: Path, out: Path, *, site_url: str | None = None) -> Gene
     if hidden:
         raise TheoryInvalid([Problem(f"docs/{path}", 0, 0, "this hand-written page would hide a page generated "
                                      "from theory/", "rename or delete it") for path in hidden])
-    markdown = [(p.path, p.markdown) for p in site.pages]
-    markdown += [(path, (project / "docs" / path).read_text()) for path in hand_written if path.endswith(".md")]
-    dangling = dangling_links([(path, url_of(path), text) for path, text in markdown])
-    if dangling:
-        raise TheoryInvalid([Problem(line.split(":")[0], 0, 0, line.split(": ", 1)[1],
-                                     "link a page that exists") for line in dangling])
     shutil.rmtree(out, ignore_errors=True)
     docs = out / "docs"
     shutil.copytree(project / "docs", docs)

@@ -33,8 +33,10 @@ class DrawingUnavailable(RuntimeError):
     """No browser to draw with: say so, and the site falls back to drawing in the reader's browser."""
 
 
-def draw(sources: list[str], project: Path) -> list[str]:
-    """The SVG of each Mermaid source, in order. Raises DrawingUnavailable without a browser."""
+def draw(sources: list[str], project: Path) -> list[Path]:
+    """The file holding the SVG of each Mermaid source, in order (the cache: pages take their SVG
+    from it when they are written, so no build holds every diagram in memory). Raises
+    DrawingUnavailable without a browser."""
     mermaid_js = project / MERMAID
     fonts = {weight: project / path for weight, path in FONT_FILES.items()}
     key_parts = [mermaid_js.read_bytes(), *(f.read_bytes() for f in fonts.values()), json.dumps(SETTINGS).encode(),
@@ -47,7 +49,7 @@ def draw(sources: list[str], project: Path) -> list[str]:
         cache.mkdir(parents=True, exist_ok=True)
         for key, svg in zip(missing, _draw_in_browser(list(missing.items()), mermaid_js, fonts)):
             (cache / f"{key}.svg").write_text(svg)
-    return [(cache / f"{key}.svg").read_text() for key in keys]
+    return [cache / f"{key}.svg" for key in keys]
 
 
 def _draw_in_browser(sources: list[tuple[str, str]], mermaid_js: Path, fonts: dict[int, Path]) -> list[str]:

@@ -18,6 +18,7 @@ from .editions import Edition, load_editions
 from .loader import load_theory
 from .model import Source, Study
 from .pages import Page, path_of, render_site, url_of
+from .problems import Problem, TheoryInvalid
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class GeneratedSite:
     sections: list[tuple[str, str]]  # (title, docs path) of the theory's own top-level pages (methods, ...)
     assets: list[tuple[str, Path]]  # (served as, file): the diagram font, and Mermaid where not drawn here
     not_drawn: str | None  # why diagrams are left to the reader's browser (None: they are inline SVG)
+    diagrams: dict[str, Path]  # key -> the SVG file that fills each page's placeholder (mermaid.embed)
+
+    def svg(self, key: str) -> str:
+        return self.diagrams[key].read_text()
 
 
 class StaticDrawingRequired(RuntimeError):
@@ -38,7 +43,7 @@ class StaticDrawingRequired(RuntimeError):
 
 
 def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, project: Path | None = None,
-             static: bool | None = None, draw: bool = True) -> GeneratedSite:
+             docs_dir: Path | None = None, static: bool | None = None, draw: bool = True) -> GeneratedSite:
     """Raises TheoryInvalid, listing every problem, before anything is rendered.
 
     Diagrams are drawn as SVG here (`drawing`); without a browser they are left to the reader's,
@@ -51,34 +56,48 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     theory = load_theory(theory_dir)
     editions = load_editions(theory_dir.parent / "editions")
     pages = render_site(theory, edit_base=edit_base, site_url=site_url, editions=editions)
-    pages, not_drawn = _draw(pages, project, static=bool(os.environ.get("CI")) if static is None else static) \
-        if draw else (pages, "not asked to")
+    _check_diagram_links(pages, docs_dir or project / "docs")
+    pages, not_drawn, diagrams = _draw(pages, project, static=bool(os.environ.get("CI")) if static is None else static) \
+        if draw else (pages, "not asked to", {})
     assets = [(drawing.FONT_SERVED_AS.format(weight=w), project / path) for w, path in drawing.FONT_FILES.items()]
     assets.append((SCRIPT_SERVED_AS, Path(__file__).parent / "assets/site.js"))
     if not_drawn:
         assets.append((MERMAID_SERVED_AS, project / drawing.MERMAID))
     return GeneratedSite(theory.study, theory.based_on, editions, pages, citation_files(theory, site_url),
                          data_files(theory), [(content.title, path_of(content)) for content in theory.content],
-                         assets, not_drawn)
+                         assets, not_drawn, diagrams)
 
 
 MERMAID_SERVED_AS = "assets/javascripts/mermaid.min.js"
 SCRIPT_SERVED_AS = "assets/javascripts/site.js"  # the map's explorer, keyboard-scrollable tables (extra_javascript)
 
 
-def _draw(pages: list[Page], project: Path, *, static: bool) -> tuple[list[Page], str | None]:
-    """Pages with their diagrams as inline SVG; or, with no browser to draw with, as Mermaid source
-    and the page's own script tag (so Material never fetches Mermaid from a CDN), and why."""
+def _check_diagram_links(pages: list[Page], docs_dir: Path) -> None:
+    """Links inside diagrams lead to pages (builders check Markdown links, not these)."""
+    hand_written = sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []
+    dangling = mermaid.dangling_links(
+        [(p.path, url_of(p.path), p.body) for p in pages] +
+        [(f"{docs_dir.name}/{path.relative_to(docs_dir).as_posix()}", url_of(path.relative_to(docs_dir).as_posix()),
+          path.read_text()) for path in hand_written])
+    if dangling:
+        raise TheoryInvalid([Problem(name, 0, 0, what, "link a page that exists") for name, what in dangling])
+
+
+def _draw(pages: list[Page], project: Path, *, static: bool) -> tuple[list[Page], str | None, dict[str, Path]]:
+    """Pages with a placeholder for each diagram's SVG, and the SVG files; or, with no browser to
+    draw with, the Mermaid source and the page's own script tag (so Material never fetches Mermaid
+    from a CDN), and why."""
     sources = list(dict.fromkeys(source for page in pages for source in mermaid.sources(page.body)))
     try:
-        svgs = dict(zip(sources, drawing.draw(sources, project))) if sources else {}
+        files = drawing.draw(sources, project) if sources else []
     except drawing.DrawingUnavailable as why:
         if static:
             raise StaticDrawingRequired(f"diagrams must be drawn as SVG for a published build, and {why}") from None
         return [replace(page, body=_with_mermaid_script(page)) if mermaid.sources(page.body) else page
-                for page in pages], str(why)
-    return [replace(page, body=mermaid.drawn(page.body, svgs)) if mermaid.sources(page.body) else page
-            for page in pages], None
+                for page in pages], str(why), {}
+    keys = {source: file.stem[:16] for source, file in zip(sources, files)}
+    return [replace(page, body=mermaid.drawn(page.body, keys)) if mermaid.sources(page.body) else page
+            for page in pages], None, {file.stem[:16]: file for file in files}
 
 
 def _with_mermaid_script(page: Page) -> str:
@@ -107,7 +126,7 @@ def write_docs(site: GeneratedSite, out: Path) -> None:
     """Every generated page, file and asset under out/, as a builder reads a docs folder."""
     import shutil
     for page in site.pages:
-        _write(out / page.path, lambda f, text=page.markdown: f.write(text))
+        _write(out / page.path, lambda f, text=mermaid.embed(page.markdown, site.svg): f.write(text))
     for download in (*site.citations, *site.data):
         _write(out / download.path, download.write)
     for served_as, path in site.assets:

@@ -485,9 +485,7 @@ def _check_reporting(theory: model.ProgrammeTheory, records: dict, docs_dir: Pat
             content = contents.get(page.removesuffix(".md"))
             if not anchor or content is None:
                 continue
-            headings = [part.text for part in recordtext.render(content.body, link=lambda i: ("", ""))
-                        if isinstance(part, recordtext.Heading)]
-            if anchor not in {slugify(text, "-") for text in headings}:
+            if anchor not in {slugify(text, "-") for text in recordtext.headings(content.body)}:
                 problems.append(Problem(record.file, *record.position(("items", i, "pages", j)),
                                         f"item {item.item} links the section #{anchor} of {page}, and no heading of "
                                         f"{content.source} makes that section",

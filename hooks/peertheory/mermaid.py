@@ -144,17 +144,29 @@ def diagram_targets(markdown: str) -> list[str]:
 _DRAWN_LINK = re.compile(r'<a [^>]*xlink:href="([^"]*)"')  # a click target, once the diagram is SVG
 
 
-def drawn(markdown: str, svgs: dict[str, str]) -> str:
-    """The page with each diagram's fence replaced by its SVG (source -> SVG), as an HTML block."""
+def drawn(markdown: str, keys: dict[str, str]) -> str:
+    """The page with each diagram's fence replaced by a placeholder for its SVG (source -> key):
+    builders parse the page's HTML (Markdown's raw HTML, the search index) and a diagram's SVG is
+    most of a page, so the SVG goes in only as the page is written (`embed`)."""
     def replace(match: re.Match) -> str:
-        wide = ".wide" in (match.group(1) or "")
-        svg = " ".join(svgs[match.group(2)].split("\n"))
-        if wide:  # at its own size, in a box that pans (and takes the keyboard, for axe and for readers)
-            svg = re.sub(r'width="100%"(.*?) style="max-width: ([0-9.]+)px;"', r'width="\2"\1', svg, count=1)
-            return (f'<div class="diagram diagram--wide" data-search-exclude="" tabindex="0" role="region" '
-                    f'aria-label="Diagram: scroll to see all of it">{svg}</div>\n')
-        return f'<div class="diagram" data-search-exclude="">{svg}</div>\n'
+        wide = ' diagram--wide" tabindex="0" role="region" aria-label="Diagram: scroll to see all of it' \
+            if ".wide" in (match.group(1) or "") else ""
+        return f'<div class="diagram{wide}" data-search-exclude="" data-diagram="{keys[match.group(2)]}"></div>\n'
     return _FENCE.sub(replace, markdown)
+
+
+_PLACEHOLDER = re.compile(r'(<div class="diagram( diagram--wide)?"[^>]*?) data-diagram="([0-9a-f]+)"></div>')
+
+
+def embed(page: str, svg_of) -> str:
+    """The page (Markdown or HTML) with each placeholder filled with its SVG (svg_of(key) -> SVG).
+    A wide diagram (a map) keeps its own size, in a box that pans."""
+    def fill(match: re.Match) -> str:
+        svg = " ".join(svg_of(match.group(3)).split("\n"))
+        if match.group(2):
+            svg = re.sub(r'width="100%"(.*?) style="max-width: ([0-9.]+)px;"', r'width="\2"\1', svg, count=1)
+        return f"{match.group(1)}>{svg}</div>"
+    return _PLACEHOLDER.sub(fill, page)
 
 
 def sources(markdown: str) -> list[str]:
@@ -169,9 +181,10 @@ def resolve(page_url: str, target: str) -> str:
     return "" if joined == "." else joined.strip("/") + "/"
 
 
-def dangling_links(pages: list[tuple[str, str, str]]) -> list[str]:
-    """For (docs path, URL, Markdown) of every page of the site, each diagram link that leads to no page."""
+def dangling_links(pages: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """For (name, URL, Markdown) of every page of the site: (name, what is wrong) for each diagram
+    link that leads to no page."""
     urls = {url for _, url, _ in pages}
-    return [f"{path}: diagram link {target!r} leads to {resolve(url, target)!r}, which is no page"
-            for path, url, markdown in pages for target in diagram_targets(markdown)
+    return [(name, f"diagram link {target!r} leads to {resolve(url, target)!r}, which is no page")
+            for name, url, markdown in pages for target in diagram_targets(markdown)
             if resolve(url, target) not in urls]

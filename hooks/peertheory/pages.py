@@ -420,9 +420,8 @@ def _reporting(theory: ProgrammeTheory, edit_base) -> Page:
             record = theory.by_id.get(page.removesuffix(".md"))
             names[target] = record.title if isinstance(record, Content) else _SITE_PAGES.get(page, page)
             if anchor and isinstance(record, Content):
-                headings = [part.text for part in recordtext.render(record.body, link=lambda i: ("", ""))
-                            if isinstance(part, recordtext.Heading)]
-                names[target] += ": " + next((h for h in headings if slugify(h, "-") == anchor), anchor)
+                names[target] += ": " + next((h for h in recordtext.headings(record.body) if slugify(h, "-") == anchor),
+                                             anchor)
     return _render("reporting.md.j2", theory, path, edit_base, reporting.source,
                    title=f"{reporting.standard} reporting items", reporting=reporting, page_names=names,
                    relative_link=lambda target: Markup(relative(target, path)))

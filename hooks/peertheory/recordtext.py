@@ -161,6 +161,12 @@ def render(text: str, *, link: Callable[[str], tuple[str, str]], inline: bool = 
     return [part for part in parts if part]
 
 
+@cache
+def headings(text: str) -> tuple[str, ...]:
+    """The text of each heading of a page-long field, in order (parsed once per text)."""
+    return tuple(part.text for part in render(text, link=lambda record_id: ("", "")) if isinstance(part, Heading))
+
+
 def _tokens(text: str, inline: bool) -> list[Token]:
     return _parser().parseInline(text) if inline else _parser().parse(text)
 

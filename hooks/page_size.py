@@ -1,7 +1,7 @@
 """MkDocs hook: compact JSON in page templates (Material's config script, our JSON-LD).
 
 Jinja's `tojson` writes ", " and ": "; on every page that is about 100 bytes of spaces, and a CMOC
-page has a 30 KB budget (issue 3) that the paper's long quotes nearly fill.
+page is loaded on phones over slow connections: bytes that say nothing are worth dropping.
 """
 from __future__ import annotations
 

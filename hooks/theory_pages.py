@@ -59,9 +59,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     global _site, _downloads
     for file in files.documentation_pages():  # hand-written pages live under docs/
         file.edit_uri = f"{Path(config.docs_dir).name}/{file.src_uri}"
-    for page in _site.pages:
-        if files.get_file_from_path(page.path):
-            raise PluginError(f"docs/{page.path} would hide a page generated from theory/: rename or delete it")
+    for page in _site.pages:  # (generate has checked that no hand-written page hides one of these)
         file = File.generated(config, page.path, content=page.markdown)
         file.edit_uri = page.source  # "edit" opens the YAML record, never a generated file
         files.append(file)

@@ -252,7 +252,7 @@ def test_a_hand_written_page_cannot_hide_a_generated_one(tmp_path):
     (project / "docs/map/index.md").write_text("# My own map\n")
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert "docs/map/index.md would hide a page generated from theory/: rename or delete it" in result.stderr
+    assert "docs/map/index.md: this hand-written page would hide a page generated from theory/" in result.stderr
 
 
 def test_missing_mermaid_says_how_to_install_it(tmp_path):

@@ -19,7 +19,6 @@ import yaml
 from .citation import page_meta, publication_settings
 from .generate import GeneratedSite, generate, site_settings, write_docs
 from .pages import url_of
-from .problems import Problem, TheoryInvalid
 
 
 def build_docs(project: Path, out: Path, *, site_url: str | None = None) -> GeneratedSite:
@@ -31,10 +30,6 @@ def build_docs(project: Path, out: Path, *, site_url: str | None = None) -> Gene
     site = generate(project / "theory", site_url=site_url, edit_base=edit_base, project=project)
     hand_written = sorted(p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*")
                           if p.is_file())
-    hidden = sorted({p.path for p in site.pages} & set(hand_written))
-    if hidden:
-        raise TheoryInvalid([Problem(f"docs/{path}", 0, 0, "this hand-written page would hide a page generated "
-                                     "from theory/", "rename or delete it") for path in hidden])
     shutil.rmtree(out, ignore_errors=True)
     docs = out / "docs"
     shutil.copytree(project / "docs", docs)

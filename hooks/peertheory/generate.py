@@ -56,7 +56,7 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     theory = load_theory(theory_dir)
     editions = load_editions(theory_dir.parent / "editions")
     pages = render_site(theory, edit_base=edit_base, site_url=site_url, editions=editions)
-    _check_diagram_links(pages, docs_dir or project / "docs")
+    _check_docs(pages, docs_dir or project / "docs")
     pages, not_drawn, diagrams = _draw(pages, project, static=bool(os.environ.get("CI")) if static is None else static) \
         if draw else (pages, "not asked to", {})
     assets = [(drawing.FONT_SERVED_AS.format(weight=w), project / path) for w, path in drawing.FONT_FILES.items()]
@@ -72,8 +72,13 @@ MERMAID_SERVED_AS = "assets/javascripts/mermaid.min.js"
 SCRIPT_SERVED_AS = "assets/javascripts/site.js"  # the map's explorer, keyboard-scrollable tables (extra_javascript)
 
 
-def _check_diagram_links(pages: list[Page], docs_dir: Path) -> None:
-    """Links inside diagrams lead to pages (builders check Markdown links, not these)."""
+def _check_docs(pages: list[Page], docs_dir: Path) -> None:
+    """What no builder checks: a hand-written page must not hide a generated one, and links inside
+    diagrams lead to pages (builders check Markdown links, not these)."""
+    hidden = [page.path for page in pages if (docs_dir / page.path).exists()]
+    if hidden:
+        raise TheoryInvalid([Problem(f"{docs_dir.name}/{path}", 0, 0, "this hand-written page would hide a page "
+                                     "generated from theory/", "rename or delete it") for path in hidden])
     hand_written = sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []
     dangling = mermaid.dangling_links(
         [(p.path, url_of(p.path), p.body) for p in pages] +

@@ -167,7 +167,7 @@ def hostile_checks() -> list[dict]:
         "a 'billion laughs' alias file": ("outcomes/hope.yaml", lol),
         "a quote at the field limit (100,000 characters), one capitalised word in five": (
             "quotes/quote-01.yaml", 'id: quote-01\nsource: thompson-2023\nparticipant: "#13"\ntext: "'
-            + ("Peer support helps. and Then more, " * 3000)[:99_990] + '"\n'),
+            + ("Gardens help. and Then more, " * 4000)[:99_990] + '"\n'),
         "nesting 100,000 levels deep": ("outcomes/hope.yaml", "id: hope\nname: " + "[" * 100_000 + "]" * 100_000 + "\n"),
     }
     rows = []

@@ -232,7 +232,7 @@ def test_refused_markdown_rendered_anyway_stays_inert(browser, tmp_path):
     content = tuple(replace(c, body=REFUSED_HOSTILE) for c in theory.content)
     theory = replace(theory, cmocs=cmocs, content=content, study=replace(theory.study, summary=REFUSED_HOSTILE))
     docs = tmp_path / "project" / "docs"
-    write_docs(GeneratedSite(theory.study, theory.based_on, [], render_site(theory), [], [], [], [], "a test"), docs)
+    write_docs(GeneratedSite(theory.study, theory.based_on, [], render_site(theory), [], [], [], [], "a test", {}), docs)
     extensions = (REPO / "mkdocs.yml").read_text().split("markdown_extensions:")[1].split("\nhooks:")[0]
     mermaid = docs / "assets/javascripts/mermaid.min.js"  # as the site serves it (else Material asks a CDN)
     mermaid.parent.mkdir(parents=True)

@@ -36,7 +36,7 @@ def on_config(config: MkDocsConfig) -> None:
     global _site, _study, _based_on, _site_root
     _site, _study, _based_on = None, None, None
     _site_root = site_root(config)
-    edit_base = config.edit_uri if config.edit_uri and "://" in config.edit_uri else None
+    edit_base = absolute_edit_uri(config)
     try:  # the same checks and messages as `python -m peertheory check`; nothing is built on a problem
         _site = generate(theory_dir(config), site_url=_site_root, edit_base=edit_base,
                          project=Path(config.config_file_path).parent, docs_dir=Path(config.docs_dir))
@@ -86,7 +86,7 @@ def on_page_context(context, *, page, config, nav):
     """Each page's head metadata, edition banner and edit link are in its front matter (the core
     writes them for generated pages); hand-written pages get the same from the same function."""
     if "citation" not in page.meta:
-        edit_base = config.edit_uri if config.edit_uri and "://" in config.edit_uri else None
+        edit_base = absolute_edit_uri(config)
         title = None if page.is_homepage else html.unescape(page.title or "")  # titles are HTML-escaped
         page.meta.update(page_meta(_study, _based_on, site_url=_site_root, path=page.file.src_uri,
                                    page_url=page.url if page.url != "./" else "", title=title,
@@ -120,6 +120,11 @@ def site_root(config: MkDocsConfig) -> str:
     url = (config.site_url or "").rstrip("/")
     edition = os.environ.get("MIKE_DOCS_VERSION")
     return (url.removesuffix(f"/{edition}") if edition else url) + "/"
+
+
+def absolute_edit_uri(config: MkDocsConfig) -> str | None:
+    """Where "edit" links point (a full address: mkdocs.yml sets no repo_url), or None."""
+    return config.edit_uri if config.edit_uri and "://" in config.edit_uri else None
 
 
 def check_edition(version: str) -> None:

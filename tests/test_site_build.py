@@ -1,6 +1,5 @@
 """The built site (real `mkdocs build --strict` output, read with lxml)."""
 import json
-import re
 from pathlib import Path
 
 from lxml import html as lxml_html

@@ -48,7 +48,7 @@ def cite(study: Study, based_on: Source, *, site_url: str, page_url: str = "", t
     return Citation(key=f"{key}-v{study.version}", authors=study.authors, title=title or study.title,
                     container=study.title if title else None, edition=study.version,
                     released=date.fromisoformat(study.released), url=pinned, latest_url=latest,
-                    based_on=f"doi:{based_on.doi}" if based_on.doi else (based_on.url or based_on.name),
+                    based_on=based_on.cited_as,
                     based_on_url=based_on.link, publisher=study.publisher, licence_url=study.licence_url)
 
 

@@ -112,9 +112,8 @@ def _with_mermaid_script(page: Page) -> str:
 
 def site_settings(study: Study, based_on: Source) -> dict[str, str]:
     """The site's name, description and copyright: the theory's own, from its records."""
-    cited = f"doi:{based_on.doi}" if based_on.doi else (based_on.url or based_on.title)
     return {"site_name": study.publisher, "site_description": study.description,
-            "copyright": f"Theory content: {based_on.name}, {study.licence} ({cited})"}
+            "copyright": f"Theory content: {based_on.name}, {study.licence} ({based_on.cited_as})"}
 
 
 def with_sections(nav: list, sections: list[tuple[str, str]]) -> list:

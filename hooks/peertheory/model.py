@@ -208,6 +208,11 @@ class Source:
     def link(self) -> str | None:
         return f"https://doi.org/{self.doi}" if self.doi else self.url
 
+    @property
+    def cited_as(self) -> str:
+        """How citations and the site's copyright name it: its DOI, else its address, else its title."""
+        return f"doi:{self.doi}" if self.doi else (self.url or self.title)
+
 
 @dataclass(frozen=True)
 class Term:

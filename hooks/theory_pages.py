@@ -20,6 +20,7 @@ from peertheory import TheoryInvalid
 from peertheory.citation import page_meta
 from peertheory.generate import StaticDrawingRequired, generate, site_settings, with_sections
 from peertheory.mermaid import embed
+from peertheory.pages import fill
 
 log = get_plugin_logger(__name__)
 
@@ -30,6 +31,8 @@ _study = _based_on = None  # all that is needed once the pages are Markdown
 _site_root = ""
 _downloads: Path | None = None
 _diagrams: dict[str, Path] = {}  # placeholder key -> SVG file, for the pages being written
+_front: dict[str, dict] = {}  # generated page -> its front matter, handed to MkDocs as page.meta
+_fragments: dict[str, dict] = {}  # generated page -> the HTML of its placeholders (peertheory.pages.fill)
 
 
 def on_config(config: MkDocsConfig) -> None:
@@ -60,7 +63,12 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for file in files.documentation_pages():  # hand-written pages live under docs/
         file.edit_uri = f"{Path(config.docs_dir).name}/{file.src_uri}"
     for page in _site.pages:  # (generate has checked that no hand-written page hides one of these)
-        file = File.generated(config, page.path, content=page.markdown)
+        # The body only: the front matter goes to page.meta directly (on_page_markdown), the same
+        # values MkDocs would parse from it, without its pure-Python YAML reader (~1 ms a page).
+        file = File.generated(config, page.path, content=page.body)
+        _front[page.path] = page.front
+        if page.fragments:
+            _fragments[page.path] = page.fragments
         file.edit_uri = page.source  # "edit" opens the YAML record, never a generated file
         files.append(file)
     for download in _site.citations:  # small, one set per CMOC: kept in memory
@@ -80,6 +88,18 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     gc.freeze()  # all alive now (modules, validator, files) lives to the end of the build: the collector
     #             need not re-read it at every pass (~20 ms of a 12-CMOC build); unfrozen after the build
     return files
+
+
+def on_page_markdown(markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
+    page.meta.update(_front.get(page.file.src_uri, {}))  # a generated page's front matter (see on_files)
+    return markdown
+
+
+@event_priority(100)  # before the search plugin and release_memory read the page's HTML
+def on_page_content(html_: str, *, page, config: MkDocsConfig, files: Files) -> str:
+    """The HTML the core wrote for parts of a generated page (quotes, record text, citations),
+    placed after the Markdown pass it does not need; the search index sees it."""
+    return fill(html_, _fragments.pop(page.file.src_uri, {}))
 
 
 def on_page_context(context, *, page, config, nav):
@@ -105,6 +125,8 @@ def on_post_page(output: str, *, page, config: MkDocsConfig) -> str:
 def on_post_build(*, config: MkDocsConfig) -> None:
     gc.unfreeze()  # `mkdocs serve` builds again in this process: this build's objects may go
     _diagrams.clear()
+    _front.clear()
+    _fragments.clear()
     if _downloads:
         shutil.rmtree(_downloads, ignore_errors=True)
 

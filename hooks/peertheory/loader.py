@@ -432,15 +432,15 @@ def _check_dates(records: dict) -> list[Problem]:
                 for path, value in _items(record.data, field):
                     if not isinstance(value, str):
                         continue
-                    line, column = record.position(path)
                     try:
                         day = datetime.date.fromisoformat(value)
-                    except ValueError:
-                        problems.append(Problem(record.file, line, column, f"{value} is not a date in the calendar",
+                    except ValueError:  # located only now: finding positions reads the file again
+                        problems.append(Problem(record.file, *record.position(path),
+                                                f"{value} is not a date in the calendar",
                                                 "write a real day as YYYY-MM-DD, e.g. \"2023-10-05\""))
                         continue
                     if "history" in path and day > today:
-                        problems.append(Problem(record.file, line, column,
+                        problems.append(Problem(record.file, *record.position(path),
                                                 f"the change is dated {value}, which is in the future",
                                                 "date a change on the day it is made (or released)"))
     return problems

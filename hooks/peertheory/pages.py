@@ -16,7 +16,7 @@ import hashlib
 import html
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -37,12 +37,27 @@ class Page:
     body: str
     source: str | None  # the record file it shows, e.g. "theory/cmocs/cmoc-01.yaml"
     title: str  # as written, for citations (front["title"] is HTML-escaped)
+    fragments: dict = field(default_factory=dict)  # key -> HTML that fills a placeholder of the body
 
     @property
     def markdown(self) -> str:
-        """Front matter (each value JSON, which is valid YAML) and the body."""
+        """Front matter (each value JSON, which is valid YAML) and the body, its fragments in place."""
         return "---\n" + "".join(f"{key}: {json.dumps(value)}\n" for key, value in self.front.items()) + \
-            "---\n\n" + self.body
+            "---\n\n" + fill(self.body, self.fragments)
+
+
+# ----------------------------------------------------------------------------- fragments
+
+# Some parts of a page are written as HTML by the core (quotes, record text, citations): nothing in
+# them is Markdown, and on a CMOC page they are most of what the builder's Markdown pass would read.
+# The body carries an empty placeholder element for each (its id stays, for anchors and links);
+# `fill` puts the HTML in: in the docs tree (Page.markdown), or after the builder's Markdown pass.
+_FRAGMENT = re.compile(r'(<div [^>]*?) data-fragment="(\d+)"></div>')
+
+
+def fill(html_: str, fragments: dict) -> str:
+    """The page (Markdown or HTML) with each fragment placeholder filled with its HTML."""
+    return _FRAGMENT.sub(lambda m: f"{m.group(1)}>{fragments[m.group(2)]}</div>", html_) if fragments else html_
 
 
 # ----------------------------------------------------------------------------- where pages live
@@ -142,9 +157,22 @@ class _PageContext:
 
     def __init__(self, theory: ProgrammeTheory, page: str, edit_base: str | None):
         self.theory, self.page, self.edit_base = theory, page, edit_base
+        self.fragments: dict[str, str] = {}
 
     def link(self, record) -> Markup:
+        """A Markdown link target (the builder resolves and checks it)."""
         return Markup(relative(path_of(record), self.page))
+
+    def url(self, record) -> Markup:
+        """A link target inside a fragment: the page's directory URL, as builders publish it."""
+        return Markup(html.escape(relative(path_of(record), self.page, as_url=True)))
+
+    def fragment(self, inner: str, css_class: str, id_: str | None = None) -> Markup:
+        """An HTML block of this page, as a placeholder in its Markdown (see `fill`)."""
+        key = str(len(self.fragments))
+        self.fragments[key] = str(inner)
+        anchor = f' id="{html.escape(id_)}"' if id_ else ""
+        return Markup(f'<div class="{html.escape(css_class)}"{anchor} data-fragment="{key}"></div>')
 
     def markdown(self, text: str) -> Markup:
         """A Markdown field, checked by the loader, as sanitised HTML blocks; headings stay Markdown
@@ -154,7 +182,7 @@ class _PageContext:
             if isinstance(part, recordtext.Heading):
                 parts.append(f"{'#' * part.level} {_escape(part.text)}")
             else:
-                parts.append(f'<div class="record-text">\n{_inert(part)}\n</div>')
+                parts.append(self.fragment(_inert(part), "record-text"))
         return Markup("\n\n".join(parts))
 
     def inline_markdown(self, text: str) -> Markup:
@@ -195,7 +223,7 @@ def _render(template: str, theory: ProgrammeTheory, path: str, edit_base: str | 
         theory=theory, study=theory.study, here=here, link=here.link, md=here.markdown,
         md_inline=here.inline_markdown, name=name_of,
         edit_url=here.edit(source), title=title, styles=citation.STYLES, **values)
-    return Page(path, meta, body, source, title)
+    return Page(path, meta, body, source, title, here.fragments)
 
 
 # ----------------------------------------------------------------------------- the pages

@@ -1,5 +1,7 @@
 """The built site (real `mkdocs build --strict` output, read with lxml)."""
 import json
+
+import pytest
 from pathlib import Path
 
 from lxml import html as lxml_html
@@ -185,6 +187,23 @@ def test_a_dangling_diagram_link_fails_the_build(tmp_path):
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
     assert "benchmark.md: diagram link '../nowhere/'" in result.stderr
+
+
+def test_a_dangling_link_in_a_fragment_is_refused(tmp_path):
+    """Fragments (quotes, record text) reach the page after the builder's link checks: generate checks them."""
+    from dataclasses import replace
+    from peertheory import TheoryInvalid
+    from peertheory.generate import _check_docs
+    from peertheory.downloads import citation_files
+    theory = load_theory(REPO / "theory")
+    pages = render_site(theory, edit_base=None, site_url="https://example.org/")
+    files = {download.path for download in citation_files(theory, "https://example.org/")}
+    _check_docs(pages, tmp_path, files)  # the real pages' fragment links all lead to pages and files
+    cmoc = next(p for p in pages if p.path == "cmoc/cmoc-01.md")
+    assert any('href="../../quotes/#' in inner for inner in cmoc.fragments.values())
+    broken = replace(cmoc, fragments={**cmoc.fragments, "0": '<p><a href="../../quotes/x/">x</a></p>'})
+    with pytest.raises(TheoryInvalid, match="cmoc/cmoc-01.md: link '../../quotes/x/' leads to 'quotes/x/', which is no page or file"):
+        _check_docs([broken if p is cmoc else p for p in pages], tmp_path, files)
 
 
 def test_the_diagram_link_check_reads_every_generated_diagram():

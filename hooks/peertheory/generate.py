@@ -58,15 +58,16 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     theory = load_theory(theory_dir)
     editions = load_editions(theory_dir.parent / "editions")
     pages = render_site(theory, edit_base=edit_base, site_url=site_url, editions=editions)
-    _check_docs(pages, docs_dir or project / "docs")
+    citations, data = citation_files(theory, site_url), data_files(theory)
+    _check_docs(pages, docs_dir or project / "docs", {download.path for download in (*citations, *data)})
     pages, not_drawn, diagrams = _draw(pages, project, static=bool(os.environ.get("CI")) if static is None else static) \
         if draw else (pages, "not asked to", {})
     assets = [(drawing.FONT_SERVED_AS.format(weight=w), project / path) for w, path in drawing.FONT_FILES.items()]
     assets.append((SCRIPT_SERVED_AS, Path(__file__).parent / "assets/site.js"))
     if not_drawn:
         assets.append((MERMAID_SERVED_AS, project / drawing.MERMAID))
-    return GeneratedSite(theory.study, theory.based_on, editions, pages, citation_files(theory, site_url),
-                         data_files(theory), [(content.title, path_of(content)) for content in theory.content],
+    return GeneratedSite(theory.study, theory.based_on, editions, pages, citations,
+                         data, [(content.title, path_of(content)) for content in theory.content],
                          assets, not_drawn, diagrams)
 
 
@@ -74,7 +75,7 @@ MERMAID_SERVED_AS = "assets/javascripts/mermaid.min.js"
 SCRIPT_SERVED_AS = "assets/javascripts/site.js"  # the map's explorer, keyboard-scrollable tables (extra_javascript)
 
 
-def _check_docs(pages: list[Page], docs_dir: Path) -> None:
+def _check_docs(pages: list[Page], docs_dir: Path, files: frozenset[str] | set[str] = frozenset()) -> None:
     """What no builder checks: a hand-written page must not hide a generated one, and links inside
     diagrams and fragments lead to pages (builders check Markdown links, not these)."""
     hidden = [page.path for page in pages if (docs_dir / page.path).exists()]
@@ -86,7 +87,7 @@ def _check_docs(pages: list[Page], docs_dir: Path) -> None:
         [(p.path, url_of(p.path), p.body) for p in pages] +
         [(f"{docs_dir.name}/{path.relative_to(docs_dir).as_posix()}", url_of(path.relative_to(docs_dir).as_posix()),
           path.read_text()) for path in hand_written])
-    dangling += _dangling_fragment_links(pages, {url_of(p.path) for p in pages} |
+    dangling += _dangling_fragment_links(pages, {url_of(p.path) for p in pages} | set(files) |
                                          {url_of(path.relative_to(docs_dir).as_posix()) for path in hand_written})
     if dangling:
         raise TheoryInvalid([Problem(name, 0, 0, what, "link a page that exists") for name, what in dangling])
@@ -103,9 +104,11 @@ def _dangling_fragment_links(pages: list[Page], urls: set[str]) -> list[tuple[st
         here = url_of(page.path)
         for inner in page.fragments.values():
             for target in map(html.unescape, _RELATIVE_HREF.findall(inner)):
-                if mermaid.resolve(here, target) not in urls:
-                    found.append((page.path, f"link {target!r} leads to {mermaid.resolve(here, target)!r}, "
-                                             "which is no page"))
+                resolved = mermaid.resolve(here, target)
+                if "." in target.split("#")[0].rsplit("/", 1)[-1]:  # a file (cite/x.bib), not a page
+                    resolved = resolved.rstrip("/")
+                if resolved not in urls:
+                    found.append((page.path, f"link {target!r} leads to {resolved!r}, which is no page or file"))
     return found
 
 

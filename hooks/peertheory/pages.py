@@ -100,7 +100,11 @@ def relative(target: str, page: str, *, as_url: bool = False) -> str:
         here, there = url_of(page), url_of(path)
         if here == there:
             return "./" + suffix
-        return ("../" * here.count("/") + there or "./") + suffix
+        folders, parts = here.split("/")[:-1], there.split("/")
+        common = 0  # folders the two share: cmoc/cmoc-09/ from cmoc/cmoc-10/ is ../cmoc-09/
+        while common < min(len(folders), len(parts) - 1) and folders[common] == parts[common]:
+            common += 1
+        return ("../" * (len(folders) - common) + "/".join(parts[common:]) or "./") + suffix
     folder = page.rpartition("/")[0]
     if folder and path.startswith(folder + "/") and "/" not in path[len(folder) + 1:]:
         return path[len(folder) + 1:] + suffix  # a page in the same folder
@@ -150,6 +154,7 @@ _ENV = Environment(loader=PackageLoader("peertheory", "templates"), autoescape=T
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                    bytecode_cache=_COMPILED)
 _ENV.filters["url"] = _url
+_ENV.filters["href"] = lambda value: Markup(html.escape(_url(value)))  # a URL in an HTML attribute
 
 
 class _PageContext:
@@ -167,10 +172,15 @@ class _PageContext:
         """A link target inside a fragment: the page's directory URL, as builders publish it."""
         return Markup(html.escape(relative(path_of(record), self.page, as_url=True)))
 
+    def file_url(self, path: str) -> Markup:
+        """A link target inside a fragment to a file of the site (cite/..., data/...)."""
+        return Markup(html.escape("../" * url_of(self.page).count("/") + path))
+
     def fragment(self, inner: str, css_class: str, id_: str | None = None) -> Markup:
         """An HTML block of this page, as a placeholder in its Markdown (see `fill`)."""
         key = str(len(self.fragments))
-        self.fragments[key] = str(inner)
+        # No blank line inside: in the docs tree a fragment is an HTML block of the Markdown.
+        self.fragments[key] = "\n".join(line for line in str(inner).strip().splitlines() if line.strip())
         anchor = f' id="{html.escape(id_)}"' if id_ else ""
         return Markup(f'<div class="{html.escape(css_class)}"{anchor} data-fragment="{key}"></div>')
 

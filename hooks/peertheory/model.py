@@ -327,11 +327,28 @@ class ProgrammeTheory:
 
     def replaces(self, cmoc: Cmoc) -> tuple[Cmoc, ...]:
         """The CMOCs this one replaced by a merge or a split."""
-        return tuple(c for c in self.cmocs if cmoc.id in c.replaced_by)
+        return self._replaced.get(cmoc.id, ())
 
     def led_to_by(self, cmoc: Cmoc) -> tuple[tuple[Cmoc, Relation], ...]:
         """The CMOCs that lead to this one, each with how."""
-        return tuple((c, r) for c in self.cmocs for r in c.leads_to if r.cmoc_id == cmoc.id)
+        return self._led_to_by.get(cmoc.id, ())
+
+    # Indexes: each page asks about one CMOC, and scanning every CMOC for each made the build quadratic.
+    @cached_property
+    def _replaced(self) -> dict[str, tuple[Cmoc, ...]]:
+        index: dict[str, list[Cmoc]] = {}
+        for c in self.cmocs:
+            for successor in c.replaced_by:
+                index.setdefault(successor, []).append(c)
+        return {key: tuple(value) for key, value in index.items()}
+
+    @cached_property
+    def _led_to_by(self) -> dict[str, tuple[tuple[Cmoc, Relation], ...]]:
+        index: dict[str, list[tuple[Cmoc, Relation]]] = {}
+        for c in self.cmocs:
+            for r in c.leads_to:
+                index.setdefault(r.cmoc_id, []).append((c, r))
+        return {key: tuple(value) for key, value in index.items()}
 
     @cached_property
     def _groups(self) -> dict[str, tuple[Cmoc, ...]]:

@@ -275,6 +275,23 @@ def test_diagram_text_is_legible_on_a_phone_without_page_scroll(built_site, visi
         v.close()
 
 
+def test_the_services_table_is_a_card_per_service_on_a_phone(visit):
+    """At 390 px each service is a card (cells one under another, each with its column's name) that
+    fits the screen; at 1,280 px it is a table."""
+    cells = "[...document.querySelectorAll('.table-cards td')]"
+    v = visit("services/", viewport={"width": 390, "height": 844})
+    assert v.page.evaluate(f"{cells}.length") >= 14 * 8
+    assert v.page.evaluate(f"{cells}.every(td => getComputedStyle(td).display === 'block')")
+    assert v.page.evaluate(f"{cells}.every(td => getComputedStyle(td, '::before').content.includes(td.dataset.label))")
+    assert v.page.evaluate("[...document.querySelectorAll('.table-cards .md-typeset__scrollwrap, .table-cards table')]"
+                           ".every(box => box.scrollWidth <= box.clientWidth + 1)")
+    assert not v.page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    v.close()
+    v = visit("services/", viewport={"width": 1280, "height": 900})
+    assert v.page.evaluate(f"{cells}.every(td => getComputedStyle(td).display === 'table-cell')")
+    v.close()
+
+
 def test_pages_load_no_diagram_javascript_and_diagrams_need_no_javascript(built_site, visit, site_url):
     for url in ("", "cmoc/cmoc-04/", "map/", "methods/", "quotes/"):
         v = visit(url)

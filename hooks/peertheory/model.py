@@ -336,34 +336,19 @@ class ProgrammeTheory:
     # Indexes: each page asks about one CMOC, and scanning every CMOC for each made the build quadratic.
     @cached_property
     def _replaced(self) -> dict[str, tuple[Cmoc, ...]]:
-        index: dict[str, list[Cmoc]] = {}
-        for c in self.cmocs:
-            for successor in c.replaced_by:
-                index.setdefault(successor, []).append(c)
-        return {key: tuple(value) for key, value in index.items()}
+        return _index((successor, c) for c in self.cmocs for successor in c.replaced_by)
 
     @cached_property
     def _led_to_by(self) -> dict[str, tuple[tuple[Cmoc, Relation], ...]]:
-        index: dict[str, list[tuple[Cmoc, Relation]]] = {}
-        for c in self.cmocs:
-            for r in c.leads_to:
-                index.setdefault(r.cmoc_id, []).append((c, r))
-        return {key: tuple(value) for key, value in index.items()}
+        return _index((r.cmoc_id, (c, r)) for c in self.cmocs for r in c.leads_to)
 
     @cached_property
     def _groups(self) -> dict[str, tuple[Cmoc, ...]]:
-        groups: dict[str, list[Cmoc]] = {o.id: [] for o in self.outcomes}
-        for cmoc in self.cmocs:
-            groups.setdefault(cmoc.outcome_group, []).append(cmoc)
-        return {key: tuple(value) for key, value in groups.items()}
+        return {**{o.id: () for o in self.outcomes}, **_index((c.outcome_group, c) for c in self.cmocs)}
 
     @cached_property
     def _cmocs_by_quote(self) -> dict[str, tuple[Cmoc, ...]]:
-        index: dict[str, list[Cmoc]] = {}
-        for cmoc in self.cmocs:
-            for quote_id in cmoc.all_quote_ids:
-                index.setdefault(quote_id, []).append(cmoc)
-        return {key: tuple(value) for key, value in index.items()}
+        return _index((quote_id, c) for c in self.cmocs for quote_id in c.all_quote_ids)
 
     @cached_property
     def _position_in_group(self) -> dict[str, int]:
@@ -419,3 +404,11 @@ class ProgrammeTheory:
     def services_table(self) -> str:
         """What the theory's source calls its table of services ("Table 1"), or a plain name."""
         return self.based_on.services_table or "the services"
+
+
+def _index(pairs) -> dict:
+    """key -> the values paired with it, in order."""
+    index: dict = {}
+    for key, value in pairs:
+        index.setdefault(key, []).append(value)
+    return {key: tuple(values) for key, values in index.items()}

@@ -18,7 +18,7 @@ import yaml
 
 from .citation import page_meta, publication_settings
 from .generate import GeneratedSite, generate, site_settings, write_docs
-from .pages import url_of
+from .pages import front_matter, url_of
 
 
 def build_docs(project: Path, out: Path, *, site_url: str | None = None) -> GeneratedSite:
@@ -52,7 +52,7 @@ def _add_meta(page: Path, site: GeneratedSite, *, site_url: str, path: str, edit
     title = front.get("title") or next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), "")
     front.update(page_meta(site.study, site.based_on, site_url=site_url, path=path, page_url=url_of(path),
                            title=None if path == "index.md" else title, edit_url=edit_url))
-    page.write_text("---\n" + "".join(f"{k}: {json.dumps(v)}\n" for k, v in front.items()) + "---\n\n" + text)
+    page.write_text(front_matter(front) + text)
 
 
 def builder_config(config_text: str, site: GeneratedSite, *, site_url: str) -> str:

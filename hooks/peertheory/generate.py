@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from .downloads import Download, citation_files, data_files
 from .editions import Edition, load_editions
 from .loader import load_theory
 from .model import Source, Study
-from .pages import Page, path_of, render_site, url_of
+from .pages import Page, file_url, path_of, render_site, url_of
 from .problems import Problem, TheoryInvalid
 
 
@@ -82,13 +83,12 @@ def _check_docs(pages: list[Page], docs_dir: Path, files: frozenset[str] | set[s
     if hidden:
         raise TheoryInvalid([Problem(f"{docs_dir.name}/{path}", 0, 0, "this hand-written page would hide a page "
                                      "generated from theory/", "rename or delete it") for path in hidden])
-    hand_written = sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []
-    dangling = mermaid.dangling_links(
-        [(p.path, url_of(p.path), p.body) for p in pages] +
-        [(f"{docs_dir.name}/{path.relative_to(docs_dir).as_posix()}", url_of(path.relative_to(docs_dir).as_posix()),
-          path.read_text()) for path in hand_written])
-    dangling += _dangling_fragment_links(pages, {url_of(p.path) for p in pages} | set(files) |
-                                         {url_of(path.relative_to(docs_dir).as_posix()) for path in hand_written})
+    hand_written = [(f"{docs_dir.name}/{path.relative_to(docs_dir).as_posix()}",
+                     url_of(path.relative_to(docs_dir).as_posix()), path.read_text())
+                    for path in (sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else [])]
+    dangling = mermaid.dangling_links([(p.path, url_of(p.path), p.body) for p in pages] + hand_written)
+    dangling += _dangling_fragment_links(pages, {url_of(p.path) for p in pages} | {url for _, url, _ in hand_written},
+                                         set(files))
     if dangling:
         raise TheoryInvalid([Problem(name, 0, 0, what, "link a page that exists") for name, what in dangling])
 
@@ -98,16 +98,14 @@ def _check_docs(pages: list[Page], docs_dir: Path, files: frozenset[str] | set[s
 _RELATIVE_HREF = re.compile(r'<a [^>]*?href="(?![A-Za-z][A-Za-z0-9+.-]*:|#|//)([^"]*)"')
 
 
-def _dangling_fragment_links(pages: list[Page], urls: set[str]) -> list[tuple[str, str]]:
+def _dangling_fragment_links(pages: list[Page], urls: set[str], files: set[str]) -> list[tuple[str, str]]:
     found = []
     for page in pages:
         here = url_of(page.path)
         for inner in page.fragments.values():
             for target in map(html.unescape, _RELATIVE_HREF.findall(inner)):
-                resolved = mermaid.resolve(here, target)
-                if "." in target.split("#")[0].rsplit("/", 1)[-1]:  # a file (cite/x.bib), not a page
-                    resolved = resolved.rstrip("/")
-                if resolved not in urls:
+                resolved = mermaid.resolve(here, target)  # a page's URL (x/); a file's is x
+                if resolved not in urls and resolved.rstrip("/") not in files:
                     found.append((page.path, f"link {target!r} leads to {resolved!r}, which is no page or file"))
     return found
 
@@ -130,8 +128,7 @@ def _draw(pages: list[Page], project: Path, *, static: bool) -> tuple[list[Page]
 
 
 def _with_mermaid_script(page: Page) -> str:
-    script = "../" * url_of(page.path).count("/") + MERMAID_SERVED_AS
-    return f'<script src="{script}"></script>\n\n' + page.body
+    return f'<script src="{file_url(MERMAID_SERVED_AS, page.path)}"></script>\n\n' + page.body
 
 
 def site_settings(study: Study, based_on: Source) -> dict[str, str]:
@@ -152,7 +149,6 @@ def with_sections(nav: list, sections: list[tuple[str, str]]) -> list:
 
 def write_docs(site: GeneratedSite, out: Path) -> None:
     """Every generated page, file and asset under out/, as a builder reads a docs folder."""
-    import shutil
     for page in site.pages:
         _write(out / page.path, lambda f, text=mermaid.embed(page.markdown, site.svg): f.write(text))
     for download in (*site.citations, *site.data):

@@ -41,9 +41,13 @@ class Page:
 
     @property
     def markdown(self) -> str:
-        """Front matter (each value JSON, which is valid YAML) and the body, its fragments in place."""
-        return "---\n" + "".join(f"{key}: {json.dumps(value)}\n" for key, value in self.front.items()) + \
-            "---\n\n" + fill(self.body, self.fragments)
+        """Front matter and the body, its fragments in place."""
+        return front_matter(self.front) + fill(self.body, self.fragments)
+
+
+def front_matter(front: dict) -> str:
+    """A page's front matter block: each value JSON, which is valid YAML."""
+    return "---\n" + "".join(f"{key}: {json.dumps(value)}\n" for key, value in front.items()) + "---\n\n"
 
 
 # ----------------------------------------------------------------------------- fragments
@@ -113,6 +117,11 @@ def relative(target: str, page: str, *, as_url: bool = False) -> str:
     return "../" * (page.count("/")) + path + suffix
 
 
+def file_url(path: str, page: str) -> str:
+    """A link from page (a docs path) to a file of the site (cite/..., assets/...), as a URL."""
+    return "../" * url_of(page).count("/") + path
+
+
 # ----------------------------------------------------------------------------- escaping
 
 # HTML specials and the characters that start Markdown syntax inline, as numeric entities.
@@ -174,7 +183,7 @@ class _PageContext:
 
     def file_url(self, path: str) -> Markup:
         """A link target inside a fragment to a file of the site (cite/..., data/...)."""
-        return Markup(html.escape("../" * url_of(self.page).count("/") + path))
+        return Markup(html.escape(file_url(path, self.page)))
 
     def fragment(self, inner: str, css_class: str, id_: str | None = None) -> Markup:
         """An HTML block of this page, as a placeholder in its Markdown (see `fill`)."""

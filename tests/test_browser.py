@@ -218,6 +218,60 @@ def test_pages_from_hostile_records_run_no_script_and_fetch_nothing(browser, tmp
         server.close()
 
 
+# Record values that reach the theme's own places (header, footer, navigation, <title>, head), where
+# Material prints them unescaped: each written to run a script or fetch another site.
+THEME_HOSTILE = {
+    ("study.yaml", "  publisher: "): 'Peer <img src=x onerror=alert(21)> support "quoted" & more',
+    ("study.yaml", "  description: "): '"><script>alert(22)</script>',
+    ("study.yaml", "    name: "): '<svg onload=alert(23)>',  # the theory's licence
+    ("study.yaml", "  title: "): '</title><script>alert(24)</script>',
+    ("sources/thompson-2023.yaml", "name: "): '<svg/onload=alert(25)> et al.',
+    ("sources/thompson-2023.yaml", "doi: "): '10.1007/<svg/onload=alert(26)>',
+    ("sources/thompson-2023.yaml", "  name: "): '<img src=//example.org/x onerror=alert(27)>',  # its licence
+    ("content/methods.yaml", "title: "): 'Methods <img src=x onerror=alert(28)>',
+    ("content/discussion.yaml", "title: "): '<a href="javascript:alert(29)" autofocus onfocus=alert(30)>Discussion</a>',
+}
+
+
+def test_record_values_in_the_theme_run_no_script_on_any_page(browser, tmp_path):
+    """The site's name, description and copyright and the navigation come from the records; the theme
+    prints them unescaped, so they are encoded before they reach it (issue 20)."""
+    project = make_project(tmp_path / "project")
+    for snapshot in (project / "editions").glob("*.json"):  # about rendering, not the lifecycle
+        snapshot.unlink()
+    for (record, start), value in THEME_HOSTILE.items():
+        path = project / "theory" / record
+        lines = path.read_text().splitlines()
+        i = next(n for n, line in enumerate(lines) if line.startswith(start))
+        lines[i] = f"{start}{json.dumps(value)}"
+        path.write_text("\n".join(lines) + "\n")
+    server = SiteServer(project, tmp_path / "site")
+    assert server.result.returncode == 0, server.result.stderr
+    try:
+        for page in ("", "cmoc/cmoc-01/", "map/", "methods/", "discussion/", "sources/", "changes/", "404.html"):
+            v = Visit(browser, server.url)
+            dialogs = _watch(v)
+            v.go(server.url + page)
+            v.page.wait_for_load_state("networkidle")
+            for link in v.page.locator("nav a").all()[:40]:
+                if link.is_visible():
+                    link.focus()
+            handlers = v.page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(e =>
+                [...e.attributes].filter(a => /^on/i.test(a.name) || /^\\s*javascript:/i.test(a.value))
+                .map(a => e.tagName + ' ' + a.name))""")
+            assert handlers == [] and dialogs == [] and v.foreign == [], (page, handlers, dialogs, v.foreign)
+            assert v.page.locator("header img, footer img, nav img, header svg[onload], footer svg[onload]").count() == 0
+            header = v.page.locator("header .md-header__topic").first.inner_text()
+            assert 'Peer <img src=x onerror=alert(21)> support "quoted" & more' in header, page  # shown as text
+            assert "<svg/onload=alert(25)> et al." in v.page.locator("footer").inner_text(), page
+            if page == "":
+                nav = v.page.locator("nav.md-nav--primary").inner_text()
+                assert "Methods <img src=x onerror=alert(28)>" in nav, nav
+            v.close()
+    finally:
+        server.close()
+
+
 def test_refused_markdown_rendered_anyway_stays_inert(browser, tmp_path):
     """Defence in depth: record Markdown that `check` refuses, rendered without the check and built
     by MkDocs with the site's own Markdown extensions (attr_list included)."""

@@ -18,7 +18,7 @@ import yaml
 
 from .citation import page_meta, publication_settings
 from .generate import GeneratedSite, generate, site_settings, write_docs
-from .pages import front_matter, url_of
+from .pages import front_matter, theme_text, url_of
 
 
 def build_docs(project: Path, out: Path, *, site_url: str | None = None) -> GeneratedSite:
@@ -61,8 +61,8 @@ def builder_config(config_text: str, site: GeneratedSite, *, site_url: str) -> s
     settings = site_settings(site.study, site.based_on)
     text = re.sub(r"^(hooks|watch):\n(?:  - .*\n)+", "", config_text, flags=re.M)
     text = re.sub(r"^site_url: .*$", f"site_url: {json.dumps(site_url)}", text, flags=re.M)
-    text = re.sub(r"^site_name: .*$", "\n".join(f"{key}: {json.dumps(value)}" for key, value in settings.items()),
-                  text, flags=re.M)
-    sections = "".join(f"  - {json.dumps(title)}: {path}\n" for title, path in site.sections)
+    named = "\n".join(f"{key}: {json.dumps(value)}" for key, value in settings.items())
+    text = re.sub(r"^site_name: .*$", lambda _: named, text, flags=re.M)  # (a replacement string would read \ as escapes)
+    sections = "".join(f"  - {json.dumps(theme_text(title))}: {path}\n" for title, path in site.sections)
     text = text.replace("  - What changed: changes.md\n", sections + "  - What changed: changes.md\n")
     return "docs_dir: docs\n" + text

@@ -14,13 +14,15 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from markupsafe import Markup
+
 from . import drawing, mermaid
 
 from .downloads import Download, citation_files, data_files
 from .editions import Edition, load_editions
 from .loader import load_theory
 from .model import Source, Study
-from .pages import Page, file_url, path_of, render_site, url_of
+from .pages import Page, file_url, path_of, render_site, theme_text, url_of
 from .problems import Problem, TheoryInvalid
 
 
@@ -131,17 +133,18 @@ def _with_mermaid_script(page: Page) -> str:
     return f'<script src="{file_url(MERMAID_SERVED_AS, page.path)}"></script>\n\n' + page.body
 
 
-def site_settings(study: Study, based_on: Source) -> dict[str, str]:
-    """The site's name, description and copyright: the theory's own, from its records."""
-    return {"site_name": study.publisher, "site_description": study.description,
-            "copyright": f"Theory content: {based_on.name}, {study.licence} ({based_on.cited_as})"}
+def site_settings(study: Study, based_on: Source) -> dict[str, Markup]:
+    """The site's name, description and copyright: the theory's own, from its records, encoded for
+    the theme (Material prints them unescaped in the header, the footer and the title)."""
+    return {"site_name": theme_text(study.publisher), "site_description": theme_text(study.description),
+            "copyright": theme_text(f"Theory content: {based_on.name}, {study.licence} ({based_on.cited_as})")}
 
 
 def with_sections(nav: list, sections: list[tuple[str, str]]) -> list:
     """A configured navigation with the theory's own pages (methods, discussion...) added before
     "What changed", where they are not listed already."""
     listed = {path for entry in nav if isinstance(entry, dict) for path in entry.values()}
-    extra = [{title: path} for title, path in sections if path not in listed]
+    extra = [{theme_text(title): path} for title, path in sections if path not in listed]
     at = next((i for i, entry in enumerate(nav) if isinstance(entry, dict) and "changes.md" in entry.values()),
               len(nav))
     return nav[:at] + extra + nav[at:]

@@ -138,6 +138,14 @@ def _escape(value) -> Markup:
     return Markup(_LINE_START.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group(1)), text))
 
 
+def theme_text(value: str) -> Markup:
+    """Text from a record for the theme's own places (site name, description, copyright, navigation):
+    Material prints these unescaped, and also through `| e`. As Markup, escaped once, it is text in
+    both. `'` stays as it is: the theme quotes attributes with `"`, and `| e` would show `&#39;`."""
+    text = " ".join(str(value).split())
+    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+
+
 _TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
 _MARKDOWN_SPECIALS = str.maketrans({ch: f"&#{ord(ch)};" for ch in "\\`*_[]{}|~^"})
 

@@ -34,22 +34,22 @@ build: setup
 
 # The whole site as a docs tree and config for any builder (build/docs-tree), built by Zensical.
 docs: setup
-	$(PY) -m peertheory docs build/docs-tree
+	$(PY) -m livingtheory docs build/docs-tree
 	cd build/docs-tree && $(CURDIR)/$(ZENSICAL_VENV)/bin/zensical build
 
 check: setup
-	$(PY) -m peertheory check
+	$(PY) -m livingtheory check
 
 test: setup
-	$(PY) -m peertheory check
+	$(PY) -m livingtheory check
 	$(PY) -m pytest
 
 # Freeze the theory's current version as an edition (editions/<version>.json) and publish it with
 # mike on the gh-pages branch, under <version>/ with latest/ redirecting to it. Commit the snapshot.
 release: setup
-	$(PY) -m peertheory release
+	$(PY) -m livingtheory release
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/mike deploy --update-aliases --alias-type=redirect \
-	  "$$($(PY) -m peertheory version)" latest
+	  "$$($(PY) -m livingtheory version)" latest
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/mike set-default latest
 
 benchmark: setup

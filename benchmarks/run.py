@@ -102,12 +102,11 @@ def project(n: int, kind: str) -> Path:
         (root / linked).symlink_to(REPO / linked)
     (root / "editions").mkdir()  # a synthetic theory has no released edition
     if kind == "handwritten":  # the same pages as files, diagrams drawn the same way; no theory hook
-        from peertheory.citation import publication_settings
-        from peertheory.generate import generate, write_docs
+        from livingtheory.site.config import publication_settings
+        from livingtheory.site.generate import generate, write_docs
         synthetic_theory(n, root / "theory")
-        edit_base = next(line.split(": ", 1)[1] for line in config.splitlines() if line.startswith("edit_uri:"))
-        write_docs(generate(root / "theory", site_url=publication_settings(config)[0], edit_base=edit_base,
-                            project=root), root / "docs")
+        site_url, edit_base = publication_settings(REPO)
+        write_docs(generate(root / "theory", site_url=site_url, edit_base=edit_base, project=root), root / "docs")
         shutil.rmtree(root / "theory")
         config = config.replace("  - hooks/theory_pages.py\n", "").replace("watch:\n  - theory\n  - editions\n", "")
     else:
@@ -131,7 +130,7 @@ def run(sizes: list[int]) -> list[dict]:
         for attempt in range(repeats(n)):
             for kind, root in roots.items():  # alternate A and B, so that drift hits both alike
                 if kind == "generated" and attempt == 0:  # A's first build compiles its templates
-                    from peertheory.pages import _COMPILED
+                    from livingtheory.site.pages import _COMPILED
                     _COMPILED.clear()
                 seconds, rss, _ = measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
                                             str(root / "mkdocs.yml")], env)
@@ -144,7 +143,7 @@ def run(sizes: list[int]) -> list[dict]:
                              "max_cmoc_page_kb": round(max(p.stat().st_size for p in cmoc_pages) / 1024, 1),
                              "pages": sum(1 for _ in (root / "site").rglob("index.html"))}
                 shutil.rmtree(root / "site")
-        docs_seconds, docs_rss, _ = measured([sys.executable, "-m", "peertheory", "docs", str(roots["generated"] / "docs-tree"),
+        docs_seconds, docs_rss, _ = measured([sys.executable, "-m", "livingtheory", "docs", str(roots["generated"] / "docs-tree"),
                                               "--project", str(roots["generated"])], env)
         row["docs_step"] = {"seconds": round(docs_seconds, 2), "peak_rss_mb": round(docs_rss / 1024, 1)}
         shutil.rmtree(roots["generated"] / "docs-tree")
@@ -166,7 +165,7 @@ def baseline(sizes: list[int]) -> dict[int, dict]:
     """Fastest build time and peak RSS of BASELINE's code at each N (its own synthetic theory and
     hooks, from a git worktree in the temporary folder), or {} where the commit is not in this clone."""
     import tempfile
-    tree = Path(tempfile.gettempdir()) / f"peertheory-baseline-{BASELINE}"
+    tree = Path(tempfile.gettempdir()) / f"livingtheory-baseline-{BASELINE}"
     if not tree.exists():
         made = subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-f", str(tree), BASELINE],
                               capture_output=True, text=True)
@@ -193,7 +192,7 @@ def baseline(sizes: list[int]) -> dict[int, dict]:
 
 
 def hostile_checks() -> list[dict]:
-    """`python -m peertheory check` on records made to exhaust it (issue 10): time and peak RSS."""
+    """`python -m livingtheory check` on records made to exhaust it (issue 10): time and peak RSS."""
     lol = 'id: hope\nname: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
     for i in range(1, 10):
         lol += f"n{i}: &{chr(97 + i)} [" + ",".join([f"*{chr(96 + i)}"] * 9) + "]\n"
@@ -213,7 +212,7 @@ def hostile_checks() -> list[dict]:
         shutil.rmtree(root, ignore_errors=True)
         shutil.copytree(REPO / "theory", root / "theory")
         (root / "theory" / record).write_text(text)
-        seconds, rss, result = measured([sys.executable, "-m", "peertheory", "check", str(root / "theory")],
+        seconds, rss, result = measured([sys.executable, "-m", "livingtheory", "check", str(root / "theory")],
                                         {**os.environ}, allow_failure=True)
         first = next((line for line in result.stdout.splitlines() + result.stderr.splitlines()
                       if line.startswith("theory/")), "(accepted)")
@@ -300,7 +299,7 @@ def report(rows: list[dict], real_kb: float, hostile: list[dict] | None = None, 
              "citation files and data files; only A's head metadata (citation tags) has no counterpart in B.",
              "A keeps its compiled page templates between builds (Jinja's bytecode cache); \"A first\" is",
              "its first build at each N, run with that cache emptied.", "",
-             "The docs step is `python -m peertheory docs`: the whole site as a docs tree for any builder",
+             "The docs step is `python -m livingtheory docs`: the whole site as a docs tree for any builder",
              "(Zensical builds it); it is not part of A, which generates in-process.", "",
              "| N CMOCs | pages | A: from YAML (s) | A first (s) | B: hand-written (s) | A / B | peak RSS A (MB) | peak RSS B (MB) | largest CMOC page (KB) | docs step (s) | docs step RSS (MB) |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -357,7 +356,7 @@ def report(rows: list[dict], real_kb: float, hostile: list[dict] | None = None, 
                   f"N = {last['n']:,} ({last['search_s']} s).", ""]
     if hostile:
         lines += ["## Hostile records (issue 10)", "",
-                  "`python -m peertheory check` on the real theory with one record made to exhaust it; time and",
+                  "`python -m livingtheory check` on the real theory with one record made to exhaust it; time and",
                   "peak RSS of the whole command. Targets: under 2 s and under 200 MB each.", "",
                   "| record | size | check (s) | peak RSS (MB) | met | what check says |", "|---|---:|---:|---:|---|---|"]
         for h in hostile:

@@ -1,6 +1,8 @@
-"""MkDocs hook: load theory/ once per build; add its pages and files; put citation data in each head.
+"""MkDocs hook: the site generated from theory/ (livingtheory.generate), handed to MkDocs.
 
-A thin adapter over peertheory (load -> validate -> render); it knows MkDocs, the core does not.
+A thin adapter over the core's public entry point. One object, made by the core per build (the
+generated site), is kept on the build's config; the hook asks it for pages, files, each page's
+front matter and parts, and nothing else.
 """
 from __future__ import annotations
 
@@ -9,130 +11,103 @@ import html
 import os
 import shutil
 import tempfile
+import weakref
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from pathspec.gitignore import GitIgnoreSpec
 
-from peertheory import TheoryInvalid
-from peertheory.citation import page_meta
-from peertheory.generate import StaticDrawingRequired, generate, site_settings, with_sections
-from peertheory.mermaid import embed
-from peertheory.pages import fill
+from livingtheory import NOT_IN_NAV, CannotBuild, GeneratedSite, TheoryInvalid, generate
 
 log = get_plugin_logger(__name__)
+_SITE = "livingtheory_site"  # where the build's config keeps the generated site
 
 # ----------------------------------------------------------------------------- hooks
 
-_site = None  # one per build: `mkdocs serve` keeps this module loaded across rebuilds
-_study = _based_on = None  # all that is needed once the pages are Markdown
-_site_root = ""
-_downloads: Path | None = None
-_diagrams: dict[str, Path] = {}  # placeholder key -> SVG file, for the pages being written
-_front: dict[str, dict] = {}  # generated page -> its front matter, handed to MkDocs as page.meta
-_fragments: dict[str, dict] = {}  # generated page -> the HTML of its placeholders (peertheory.pages.fill)
-
 
 def on_config(config: MkDocsConfig) -> None:
-    global _site, _study, _based_on, _site_root
-    _site, _study, _based_on = None, None, None
-    _site_root = site_root(config)
-    edit_base = absolute_edit_uri(config)
-    try:  # the same checks and messages as `python -m peertheory check`; nothing is built on a problem
-        _site = generate(theory_dir(config), site_url=_site_root, edit_base=edit_base,
-                         project=Path(config.config_file_path).parent, docs_dir=Path(config.docs_dir))
+    edition = os.environ.get("MIKE_DOCS_VERSION")
+    project = Path(config.config_file_path).parent
+    try:  # the same checks and messages as `python -m livingtheory check`; nothing is built on a problem
+        site = generate(theory_dir(config), site_url=site_root(config), edit_base=absolute_edit_uri(config),
+                        project=project, docs_dir=Path(config.docs_dir), directory_urls=config.use_directory_urls)
     except TheoryInvalid as invalid:
-        raise PluginError(f"{invalid}\nRun `python -m peertheory check` to see these without building.") from None
-    except (StaticDrawingRequired, FileNotFoundError) as err:
-        raise PluginError(str(err)) from None
-    if _site.not_drawn:  # a contributor's machine with no browser: say so (published builds never do this)
-        log.info("diagrams are left to the reader's browser (Mermaid) because %s", _site.not_drawn)
-    _study, _based_on = _site.study, _site.based_on
-    check_edition(_study.version)
-    for key, value in site_settings(_study, _based_on).items():  # the theory's own, not the config's
-        config[key] = value
-    if config.nav is not None:  # the theory's own pages (methods, discussion...) join the top navigation
-        config.nav = with_sections(config.nav, _site.sections)
+        raise PluginError(f"{invalid}\nRun `python -m livingtheory check` to see these without building.") from None
+    except CannotBuild as cannot:
+        raise PluginError(str(cannot)) from None
+    if site.not_drawn:  # a contributor's machine with no browser: say so (published builds never do this)
+        log.info("diagrams are left to the reader's browser (Mermaid), not drawn as the published site draws "
+                 "them, because %s", site.not_drawn)
+    if edition and edition not in (site.study.version, "draft"):
+        raise PluginError(f"deploying edition {edition}, but theory/study.yaml says version {site.study.version}: "
+                          "use `make release`, which deploys the version the theory records")
+    config[_SITE] = site
+    config.update(site.theme)  # the site's name, description and copyright are the theory's own
+    config.nav = site.theme_navigation(config.nav)
+    config.not_in_nav = GitIgnoreSpec.from_lines(NOT_IN_NAV)
 
 
 @event_priority(50)  # before plugins (such as redirects) that read the file list
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    global _site, _downloads
+    site: GeneratedSite = config[_SITE]
     for file in files.documentation_pages():  # hand-written pages live under docs/
         file.edit_uri = f"{Path(config.docs_dir).name}/{file.src_uri}"
-    for page in _site.pages:  # (generate has checked that no hand-written page hides one of these)
-        # The body only: the front matter goes to page.meta directly (on_page_markdown), the same
-        # values MkDocs would parse from it, without its pure-Python YAML reader (~1 ms a page).
+    for page in site.pages:  # (generate has checked that no hand-written page hides one of these)
         file = File.generated(config, page.path, content=page.body)
-        _front[page.path] = page.front
-        if page.fragments:
-            _fragments[page.path] = page.fragments
         file.edit_uri = page.source  # "edit" opens the YAML record, never a generated file
         files.append(file)
-    for download in _site.citations:  # small, one set per CMOC: kept in memory
+    for download in site.citations:  # small, one set per CMOC: kept in memory
         files.append(File.generated(config, download.path, content=download.content))
-    for served_as, path in _site.assets:  # the diagram font (and Mermaid where not drawn), from node_modules
+    for served_as, path in site.assets:
         files.append(File.generated(config, served_as, abs_src_path=str(path)))
-    _downloads = Path(tempfile.mkdtemp(prefix="peertheory-"))
-    for download in _site.data:  # the whole theory: streamed to disk, never whole in memory
-        target = _downloads / download.path
+    downloads = Path(tempfile.mkdtemp(prefix="livingtheory-"))
+    weakref.finalize(site, shutil.rmtree, downloads, ignore_errors=True)
+    for download in site.data:  # the whole theory: streamed to disk, never whole in memory
+        target = downloads / download.path
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("w", encoding="utf-8", newline="") as out:
             download.write(out)
         files.append(File.generated(config, download.path, abs_src_path=str(target)))
-    log.debug("generated %d pages from %s", len(files.documentation_pages()), theory_dir(config))
-    _diagrams.update(_site.diagrams)  # each page's SVG goes in as it is written (on_post_page)
-    _site = None  # every page is Markdown now; the model's memory goes to MkDocs' pages (issue 3: RSS)
     gc.freeze()  # all alive now (modules, validator, files) lives to the end of the build: the collector
     #             need not re-read it at every pass (~20 ms of a 12-CMOC build); unfrozen after the build
     return files
 
 
 def on_page_markdown(markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
-    page.meta.update(_front.get(page.file.src_uri, {}))  # a generated page's front matter (see on_files)
+    """A generated page's front matter, given to MkDocs as page.meta directly (the values MkDocs
+    would parse from it, without its pure-Python YAML reader: ~1 ms a page)."""
+    generated = config[_SITE].by_path.get(page.file.src_uri)
+    if generated:
+        page.meta.update(generated.front)
     return markdown
 
 
-@event_priority(100)  # before the search plugin and release_memory read the page's HTML
-def on_page_content(html_: str, *, page, config: MkDocsConfig, files: Files) -> str:
-    """The HTML the core wrote for parts of a generated page (quotes, record text, citations),
-    placed after the Markdown pass it does not need; the search index sees it."""
-    return fill(html_, _fragments.pop(page.file.src_uri, {}))
-
-
-def on_page_context(context, *, page, config, nav):
-    """Each page's head metadata, edition banner and edit link are in its front matter (the core
-    writes them for generated pages); hand-written pages get the same from the same function."""
-    if "citation" not in page.meta:
+@event_priority(100)  # before the search plugin indexes the page, one page at a time as it is written
+def on_page_context(context, *, page, config: MkDocsConfig, nav):
+    """Each part of a generated page (record text, tables, citations, drawn diagrams) in place of
+    its placeholder, after the Markdown pass it does not need; a hand-written page gets the same
+    head metadata, edition banner and edit link as a generated one."""
+    site: GeneratedSite = config[_SITE]
+    if page.file.src_uri in site.by_path:
+        page.content = site.fill(page.file.src_uri, page.content)
+    elif "citation" not in page.meta:
         edit_base = absolute_edit_uri(config)
         title = None if page.is_homepage else html.unescape(page.title or "")  # titles are HTML-escaped
-        page.meta.update(page_meta(_study, _based_on, site_url=_site_root, path=page.file.src_uri,
-                                   page_url=page.url if page.url != "./" else "", title=title,
-                                   edit_url=f"{edit_base}{page.file.edit_uri}" if edit_base else None))
+        page.meta.update(site.page_meta(page.file.src_uri, title=title,
+                                        edit_url=f"{edit_base}{page.file.edit_uri}" if edit_base else None))
     page.canonical_url = page.meta["canonical_url"]  # pinned, as in the citation (also the sitemap's)
     return context
 
 
-@event_priority(100)  # before release_memory lets go of the page's HTML
-def on_post_page(output: str, *, page, config: MkDocsConfig) -> str:
-    """Each diagram's SVG, placed as the page is written: the search index and Markdown's raw-HTML
-    pass have seen only its placeholder (a diagram is most of a page's bytes)."""
-    return embed(output, lambda key: _diagrams[key].read_text()) if 'data-diagram="' in output else output
-
-
 def on_post_build(*, config: MkDocsConfig) -> None:
     gc.unfreeze()  # `mkdocs serve` builds again in this process: this build's objects may go
-    _diagrams.clear()
-    _front.clear()
-    _fragments.clear()
-    if _downloads:
-        shutil.rmtree(_downloads, ignore_errors=True)
 
 
 def on_build_error(*, error: Exception) -> None:
-    on_post_build(config=None)
+    gc.unfreeze()
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -149,14 +124,6 @@ def absolute_edit_uri(config: MkDocsConfig) -> str | None:
     return config.edit_uri if config.edit_uri and "://" in config.edit_uri else None
 
 
-def check_edition(version: str) -> None:
-    """mike deploys the version the theory records, or draft/ (main, published by CI, not citable)."""
-    edition = os.environ.get("MIKE_DOCS_VERSION")
-    if edition and edition not in (version, "draft"):
-        raise PluginError(f"deploying edition {edition}, but theory/study.yaml says version {version}: "
-                          "use `make release`, which deploys the version the theory records")
-
-
 def theory_dir(config: MkDocsConfig) -> Path:
-    """theory/ beside mkdocs.yml; PEERTHEORY_DIR builds another copy (tests, benchmarks)."""
-    return Path(os.environ.get("PEERTHEORY_DIR") or Path(config.config_file_path).parent / "theory")
+    """theory/ beside mkdocs.yml; LIVINGTHEORY_DIR builds another copy (tests, benchmarks)."""
+    return Path(os.environ.get("LIVINGTHEORY_DIR") or Path(config.config_file_path).parent / "theory")

@@ -15,8 +15,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import REPO, build, make_project
-from peertheory import TheoryInvalid, load_theory
-from peertheory.generate import generate
+from livingtheory import TheoryInvalid, check
+from livingtheory.site.generate import generate
 
 RECORDS = sorted(str(p.relative_to(REPO / "theory")) for p in (REPO / "theory").rglob("*.yaml"))
 VALUES = st.sampled_from([
@@ -69,7 +69,7 @@ def _mutate(theory: Path, mutation) -> None:
 def _checked(theory: Path) -> list[str] | None:
     """None when `check` accepts the theory, else its messages."""
     try:
-        load_theory(theory)
+        check(theory)
     except TheoryInvalid as invalid:
         return [str(problem) for problem in invalid.problems]
     return None
@@ -128,7 +128,7 @@ def test_check_command_and_build_give_the_same_messages(tmp_path):
     project = make_project(tmp_path / "project")
     _mutate(project / "theory", ("study.yaml", ("theory", "released"), "set", "2023-02-30"))
     _mutate(project / "theory", ("cmocs/cmoc-03.yaml", ("summary",), "set", "[x](javascript:alert(1)) [[cmoc-99]]"))
-    check = subprocess.run([sys.executable, "-m", "peertheory", "check", str(project / "theory")],
+    check = subprocess.run([sys.executable, "-m", "livingtheory", "check", str(project / "theory")],
                            capture_output=True, text=True)
     result = build(project, tmp_path / "site")
     assert check.returncode == 1 and result.returncode != 0

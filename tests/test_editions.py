@@ -34,8 +34,8 @@ def page(project: Path, path: str):
 
 
 def deploy(project: Path) -> None:
-    version = ok(run(project, sys.executable, "-m", "peertheory", "version")).strip()
-    ok(run(project, sys.executable, "-m", "peertheory", "release"))
+    version = ok(run(project, sys.executable, "-m", "livingtheory", "version")).strip()
+    ok(run(project, sys.executable, "-m", "livingtheory", "release"))
     ok(run(project, "git", "add", "-A"))
     ok(run(project, "git", "commit", "-qm", f"release {version}", "--allow-empty"))
     ok(run(project, str(BIN / "mike"), "deploy", "--update-aliases", "--alias-type=redirect", version, "latest"))
@@ -67,7 +67,7 @@ def test_a_second_edition_leaves_the_first_untouched(tmp_path):
     study = project / "theory/study.yaml"
     study.write_text(study.read_text().replace('version: "1.0"\n  released: "2023-10-05"',
                                                'version: "1.1"\n  released: "2026-11-22"'))
-    ok(run(project, sys.executable, "-m", "peertheory", "check"))
+    ok(run(project, sys.executable, "-m", "livingtheory", "check"))
     deploy(project)
 
     after = published(project)
@@ -100,12 +100,12 @@ def test_a_released_edition_cannot_change_or_lose_a_cmoc(tmp_path):
     project = make_project(tmp_path / "project")
     quote = project / "theory/quotes/quote-06.yaml"
     quote.write_text(quote.read_text().replace("middle aged", "middle-aged"))
-    result = run(project, sys.executable, "-m", "peertheory", "release")
+    result = run(project, sys.executable, "-m", "livingtheory", "release")
     assert result.returncode == 1 and "editions never change" in result.stderr
     (project / "theory/cmocs/cmoc-08.yaml").unlink()
     quote13 = project / "theory/quotes/quote-13.yaml"
     quote13.unlink()  # its only CMOC is gone
-    result = run(project, sys.executable, "-m", "peertheory", "check")
+    result = run(project, sys.executable, "-m", "livingtheory", "check")
     assert result.returncode == 1
     assert "theory/cmocs/cmoc-08.yaml: cmoc-08 was published in edition 1.0 and cannot be deleted" in result.stderr
 
@@ -113,7 +113,7 @@ def test_a_released_edition_cannot_change_or_lose_a_cmoc(tmp_path):
 def test_a_release_must_raise_the_version(tmp_path):
     project = make_project(tmp_path / "project")
     (project / "editions/1.0.json").rename(project / "editions/1.1.json")  # as if 1.1 were released
-    result = run(project, sys.executable, "-m", "peertheory", "release")
+    result = run(project, sys.executable, "-m", "livingtheory", "release")
     assert result.returncode == 1 and "version 1.0 is not later than the released editions (1.1)" in result.stderr
 
 

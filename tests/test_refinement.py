@@ -151,9 +151,9 @@ def words(doc) -> str:
 def refined(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("refined") / "project")
     refine(project / "theory")
-    check = subprocess.run([sys.executable, "-m", "peertheory", "check"], cwd=project, capture_output=True, text=True)
+    check = subprocess.run([sys.executable, "-m", "livingtheory", "check"], cwd=project, capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
-    release = subprocess.run([sys.executable, "-m", "peertheory", "release"], cwd=project, capture_output=True,
+    release = subprocess.run([sys.executable, "-m", "livingtheory", "release"], cwd=project, capture_output=True,
                              text=True)
     assert release.returncode == 0, release.stderr
     assert (project / "editions/1.1.json").is_file() and "1.1" in (project / "CITATION.cff").read_text()

@@ -7,8 +7,8 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from conftest import REPO, build, make_project
-from peertheory import load_theory
-from peertheory.pages import render_site
+from livingtheory import load_theory
+from livingtheory.site.pages import render_site
 
 THEORY = load_theory(REPO / "theory")
 
@@ -68,7 +68,7 @@ def test_search_indexes_the_theory_once_and_not_diagram_source_or_citations(buil
 
 def test_edit_links_open_the_record_behind_each_page(built_site):
     for url, record in [("cmoc/cmoc-01", "theory/cmocs/cmoc-01.yaml"), ("services/service-04", "theory/services/service-04.yaml"),
-                        ("methods", "theory/content/methods.yaml"), ("decisions/0001-mermaid", "docs/decisions/0001-mermaid.md")]:
+                        ("methods", "theory/content/methods.yaml")]:
         edit = page(built_site, url).xpath("//a[contains(@class,'md-content__button')]/@href")
         assert edit and edit[0].endswith("/edit/main/" + record), url
 
@@ -181,43 +181,36 @@ def test_a_broken_theory_fails_the_build_with_located_messages_and_no_site(tmp_p
     assert not (tmp_path / "site" / "index.html").exists()
 
 
-def test_a_dangling_diagram_link_fails_the_build(tmp_path):
-    project = make_project(tmp_path / "project")
-    (project / "docs/benchmark.md").write_text('# B\n\n``` mermaid\nflowchart LR\n  a --> b\n  click a href "../nowhere/"\n```\n')
-    result = build(project, tmp_path / "site")
-    assert result.returncode != 0
-    assert "benchmark.md: diagram link '../nowhere/'" in result.stderr
-
-
-def test_a_dangling_link_in_a_fragment_is_refused(tmp_path):
-    """Fragments (quotes, record text) reach the page after the builder's link checks: generate checks them."""
+def test_every_link_the_core_writes_is_checked(tmp_path):
+    """Links inside parts and diagrams reach the page after the builder's own link checks: the
+    core notes each target as it writes it, and checks that it is a page or a file of the site."""
     from dataclasses import replace
-    from peertheory import TheoryInvalid
-    from peertheory.generate import _check_docs
-    from peertheory.downloads import citation_files
+    from livingtheory.outputs.downloads import citation_files, data_files
+    from livingtheory.site.checks import dangling_links
     theory = load_theory(REPO / "theory")
-    pages = render_site(theory, edit_base=None, site_url="https://example.org/")
-    files = {download.path for download in citation_files(theory, "https://example.org/")}
-    _check_docs(pages, tmp_path, files)  # the real pages' fragment links all lead to pages and files
-    cmoc = next(p for p in pages if p.path.startswith("cmoc/") and
-                any('href="../../' in inner for inner in p.fragments.values()))  # a CMOC page linking out
-    broken = replace(cmoc, fragments={**cmoc.fragments, "0": '<p><a href="../../quotes/x/">x</a></p>'})
-    with pytest.raises(TheoryInvalid, match=f"{cmoc.path}: link '../../quotes/x/' leads to 'quotes/x/', which is no page or file"):
-        _check_docs([broken if p is cmoc else p for p in pages], tmp_path, files)
+    pages = render_site(theory, site_url="https://example.org/")
+    files = {d.path for d in (*citation_files(theory, "https://example.org/"), *data_files(theory))}
+    assert dangling_links(pages, files, tmp_path) == []  # the real pages' links all lead somewhere
+    cmoc = next(p for p in pages if p.path.startswith("cmoc/"))
+    assert {"quotes/index.md", "sources/index.md", "index.md"} <= cmoc.links  # noted as written
+    assert any(link.startswith("cite/") for link in cmoc.links) and any(link.startswith("outcomes/") for link in cmoc.links)
+    broken = replace(cmoc, links=cmoc.links | {"quotes/x.md"})
+    (problem,) = dangling_links([broken if p is cmoc else p for p in pages], files, tmp_path)
+    assert problem.file == cmoc.source and f"the page {cmoc.path} links quotes/x.md, which is no page" in problem.message
 
 
-def test_the_diagram_link_check_reads_every_generated_diagram():
-    """The check finds fences by their header: if the generated header changes, it must still see them."""
-    from peertheory import mermaid as diagram_links
+def test_diagrams_are_data_that_name_the_pages_they_open():
     theory = load_theory(REPO / "theory")
-    pages = {p.path: p.markdown for p in render_site(theory, edit_base=None, site_url="https://example.org/")}
-    assert {t.rstrip("/").split("/")[-1] for t in diagram_links.diagram_targets(pages["map/index.md"])} \
-        >= {c.id for c in theory.current}
-    assert diagram_links.diagram_targets(pages["cmoc/cmoc-01.md"]) == ["../../outcomes/hope/"]
+    pages = {p.path: p for p in render_site(theory, site_url="https://example.org/")}
+    (whole,) = pages["map/index.md"].diagrams
+    assert whole.wide and {f"cmoc/{c.id}.md" for c in theory.current} <= set(whole.links)
+    for cmoc in theory.cmocs:
+        (diagram,) = pages[f"cmoc/{cmoc.id}.md"].diagrams
+        assert diagram.links == (f"outcomes/{cmoc.outcome_group}.md",) and "flowchart" in diagram.source
 
 
 def test_field_reference_lists_every_field_of_every_schema(built_site):
-    from peertheory.schema import KINDS, inlined_schema
+    from livingtheory.records.schema import KINDS, inlined_schema
     doc = page(built_site, "reference/fields")
     listed = set(doc.xpath("//article//td[1]/code/text()"))
 
@@ -270,7 +263,7 @@ def test_a_hand_written_page_cannot_hide_a_generated_one(tmp_path):
     (project / "docs/map/index.md").write_text("# My own map\n")
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert "docs/map/index.md: this hand-written page would hide a page generated from theory/" in result.stderr
+    assert "docs/map/index.md: this hand-written page would hide a page generated from the theory's records" in result.stderr
 
 
 def test_missing_mermaid_says_how_to_install_it(tmp_path):

@@ -11,9 +11,9 @@ import re
 import pytest
 
 from conftest import REPO, THEORY, paper_text
-from peertheory import load_theory
-from peertheory.downloads import theory_data
-from peertheory.editions import diff, load_editions
+from livingtheory import load_theory
+from livingtheory.records.data import theory_data
+from livingtheory.records.editions import diff, load_editions
 
 EDITION = REPO / "editions" / "1.0.json"
 

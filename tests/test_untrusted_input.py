@@ -9,9 +9,11 @@ import pytest
 from lxml import html as lxml_html
 
 from conftest import REPO
-from peertheory import TheoryInvalid, load_theory, recordtext
-from peertheory.downloads import data_files
-from peertheory.pages import render_site
+from livingtheory import TheoryInvalid, load_theory
+from livingtheory.records import recordtext
+from livingtheory.outputs.downloads import data_files
+from livingtheory.site.assembly import fill
+from livingtheory.site.pages import render_site
 
 HOSTILE_MARKDOWN = [
     "[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](vbscript:msgbox(1))",
@@ -70,7 +72,8 @@ def test_record_markdown_reaches_the_page_inert(theory_copy):
     theory = replace(theory, cmocs=tuple(replace(c, history=(*c.history[:-1], entry)) if c.id == "cmoc-03" else c
                                          for c in theory.cmocs))
     page = next(p for p in render_site(theory) if p.path == "cmoc/cmoc-03.md")
-    row = next(line for line in page.markdown.splitlines() if "Say " in line)
+    markdown = fill(page.body, lambda key: page.parts[key] if isinstance(page.parts[key], str) else "")
+    row = next(line for line in markdown.splitlines() if "Say " in line)
     assert "](javascript" not in row and "|" not in row.split("Say ")[1].split(" |")[0]
 
 

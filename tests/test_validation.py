@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from peertheory import TheoryInvalid, load_theory
-from peertheory.yamlsource import read_record
+from livingtheory import TheoryInvalid, check, load_theory
+from livingtheory.records.yamlsource import read_record
 
 from conftest import REPO
 
@@ -38,7 +38,7 @@ def _matches(expected: str, problem) -> bool:
 def test_each_mistake_gives_its_located_message(case, theory_copy):
     expected = _apply(case, theory_copy)
     with pytest.raises(TheoryInvalid) as raised:
-        load_theory(theory_copy)
+        check(theory_copy)
     problems = raised.value.problems
     for line in expected:
         assert any(_matches(line, p) for p in problems), f"{line!r} not in:\n{raised.value}"
@@ -84,7 +84,7 @@ def test_reading_never_writes_to_the_theory(theory_copy):
 
 
 def _check(*args):
-    return subprocess.run([sys.executable, "-m", "peertheory", "check", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "livingtheory", "check", *map(str, args)],
                           capture_output=True, text=True)
 
 

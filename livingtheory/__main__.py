@@ -1,0 +1,6 @@
+"""`python -m livingtheory`: the command line (livingtheory.cli)."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Tools for contributors: scaffolding, issue forms and pull-request summaries."""

@@ -1,0 +1,1 @@
+"""Outputs: citations and files for other programs, made from the records."""

@@ -1,0 +1,1 @@
+"""The site: addresses, pages, diagrams, and checks of what is generated from the records."""

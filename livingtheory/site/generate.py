@@ -1,0 +1,171 @@
+"""The generated part of the site, made from theory/ in one step any builder can use.
+
+`generate()` checks the theory (every rule `python -m livingtheory check` applies: `check` is its
+first half), renders every page, draws every diagram and returns a `GeneratedSite`; nothing is
+written and no builder is involved, so a theory that fails gives its problems and no site.
+Builders ask the site for each page's front matter and body, and `fill` each page's parts (HTML
+fragments and drawn diagrams) into it; `write_docs` writes the whole as a docs folder.
+"""
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from markupsafe import Markup
+
+from ..outputs.citation import page_meta
+from ..outputs.downloads import Download, citation_files, data_files
+from ..problems import CannotBuild, TheoryInvalid
+from ..records.editions import Edition, load_editions
+from ..records.loader import load_theory
+from ..records.model import ProgrammeTheory, Source, Study
+from . import addresses, checks, drawing
+from .addresses import Addresses
+from .assembly import Diagram, Page, fill, front_matter
+from .encode import theme_text
+from .pages import render_site
+
+
+class StaticDrawingRequired(CannotBuild):
+    """A published build (CI) must carry its diagrams as SVG."""
+
+
+@dataclass
+class GeneratedSite:
+    study: Study
+    based_on: Source  # cited with every page
+    editions: list[Edition]
+    pages: list[Page]
+    citations: list[Download]  # cite/: small, one set per CMOC
+    data: list[Download]  # data/: the whole theory, written as streams
+    assets: list[tuple[str, Path]]  # (served as, file): the site's script, the diagram font, Mermaid where not drawn
+    theme: dict[str, Markup]  # the site's name, description and copyright, encoded for the theme
+    navigation: list[tuple[str, str]]  # (title, docs path) of the top-level pages
+    site_url: str
+    edit_base: str | None
+    site: Addresses
+    not_drawn: str | None = None  # why diagrams are left to the reader's browser (None: they are inline SVG)
+    drawn: dict[str, Path] = field(default_factory=dict)  # Mermaid source -> its SVG file
+
+    def __post_init__(self):
+        self.by_path = {page.path: page for page in self.pages}
+
+    def fill(self, path: str, text: str) -> str:
+        """A page's Markdown or HTML with each of its parts in place of its placeholder."""
+        page = self.by_path.get(path)
+        return fill(text, lambda key: self._html(page, page.parts[key])) if page else text
+
+    def markdown(self, page: Page) -> str:
+        """The page as a docs tree holds it: front matter and its body with every part in place."""
+        return front_matter(page.front) + self.fill(page.path, page.body)
+
+    def _html(self, page: Page, part) -> str:
+        if not isinstance(part, Diagram):
+            return part
+        if self.not_drawn:  # the reader's browser draws it: Material's own Mermaid support, from this site
+            script = html.escape(self.site.file_href(addresses.MERMAID, page.path))
+            return f'<script src="{script}"></script><pre class="mermaid"><code>{html.escape(part.source)}</code></pre>'
+        return drawing.svg_for_page(self.drawn[part.source].read_text(encoding="utf-8"), wide=part.wide)
+
+    def theme_navigation(self, configured: list | None = None) -> list:
+        """The builder's navigation: the site's pages (titles encoded for the theme), then any page
+        of the configured navigation (a hand-written page) not among them."""
+        nav = [{theme_text(title): path} for title, path in self.navigation]
+        listed = {path for _, path in self.navigation}
+        return nav + [entry for entry in (configured or []) if not (isinstance(entry, dict) and
+                                                                      set(entry.values()) <= listed)]
+
+    def page_meta(self, path: str, *, title: str | None, edit_url: str | None) -> dict:
+        """Front matter for a hand-written page: the same canonical, edition, citation tags and edit
+        link as a generated page's."""
+        return page_meta(self.study, self.based_on, site_url=self.site_url, path=path,
+                         page_url=self.site.url(path), title=title, edit_url=edit_url)
+
+
+NOT_IN_NAV = addresses.NOT_IN_NAV
+
+
+def check(theory_dir: Path, *, project: Path | None = None, docs_dir: Path | None = None) -> ProgrammeTheory:
+    """The checked theory: every rule of the records, and of the site made from them. Raises
+    TheoryInvalid listing every problem."""
+    theory_dir = Path(theory_dir)
+    project = project or theory_dir.parent
+    theory = load_theory(theory_dir)
+    problems = checks.address_problems(theory, project)
+    problems += checks.reporting_problems(theory, project, docs_dir or project / "docs")
+    if problems:
+        raise TheoryInvalid(problems)
+    return theory
+
+
+def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, project: Path | None = None,
+             docs_dir: Path | None = None, directory_urls: bool = True, static: bool | None = None,
+             draw: bool = True) -> GeneratedSite:
+    """Raises TheoryInvalid, listing every problem, before anything is rendered; CannotBuild when
+    the machine lacks what the build needs.
+
+    Diagrams are drawn as SVG here (`drawing`); without a browser they are left to the reader's,
+    unless `static` (default: when $CI is set), which is what published builds use. `draw=False`
+    leaves them to the reader's browser (for tests of everything else)."""
+    project = project or theory_dir.parent
+    docs_dir = docs_dir or project / "docs"
+    for needed in (drawing.MERMAID, *drawing.FONT_FILES.values()):  # pinned in package-lock.json
+        if not (project / needed).is_file():
+            raise CannotBuild(f"{needed} is missing: run `npm ci` (or `make setup`)")
+    theory = check(theory_dir, project=project, docs_dir=docs_dir)
+    editions = load_editions(theory_dir.parent / "editions")
+    site = Addresses(directory_urls=directory_urls)
+    pages = render_site(theory, site=site, edit_base=edit_base, site_url=site_url, editions=editions)
+    citations, data = citation_files(theory, site_url), data_files(theory)
+    problems = checks.hidden_pages(pages, docs_dir)
+    problems += checks.dangling_links(pages, {d.path for d in (*citations, *data)}, docs_dir)
+    if problems:
+        raise TheoryInvalid(problems)
+    assets = [(addresses.FONT.format(weight=w), project / path) for w, path in drawing.FONT_FILES.items()]
+    assets.append((addresses.SCRIPT, Path(__file__).parent / "assets/site.js"))
+    generated = GeneratedSite(theory.study, theory.based_on, editions, pages, citations, data, assets,
+                              site_settings(theory.study, theory.based_on), addresses.navigation(theory), site_url,
+                              edit_base, site)
+    sources = [d.source for page in pages for d in page.diagrams]
+    static = bool(os.environ.get("CI")) if static is None else static
+    try:
+        if not draw:
+            raise drawing.DrawingUnavailable("not asked to")
+        generated.drawn = drawing.draw(sources, project) if sources else {}
+    except drawing.DrawingUnavailable as why:
+        if static and draw:
+            raise StaticDrawingRequired(f"diagrams must be drawn as SVG for a published build, and {why}") from None
+        generated.not_drawn = str(why)
+        generated.assets.append((addresses.MERMAID, project / drawing.MERMAID))
+    except drawing.UnsafeCache as unsafe:
+        raise CannotBuild(str(unsafe)) from None
+    return generated
+
+
+def site_settings(study: Study, based_on: Source) -> dict[str, Markup]:
+    """The site's name, description and copyright: the theory's own, from its records, encoded for
+    the theme (Material prints them unescaped in the header, the footer and the title)."""
+    return {"site_name": theme_text(study.publisher), "site_description": theme_text(study.description),
+            "copyright": theme_text(f"Theory content: {based_on.name}, {study.licence} ({based_on.cited_as})")}
+
+
+def write_docs(site: GeneratedSite, out: Path) -> None:
+    """Every generated page, file and asset under out/, as a builder reads a docs folder."""
+    for page in site.pages:
+        _write(out, page.path, lambda f, text=site.markdown(page): f.write(text))
+    for download in (*site.citations, *site.data):
+        _write(out, download.path, download.write)
+    for served_as, path in site.assets:
+        _write(out, served_as, lambda f, source=path: f.write(source.read_bytes()), binary=True)
+
+
+def _write(out: Path, relative: str, write: Callable, *, binary: bool = False) -> None:
+    target = out / relative
+    if not target.resolve().is_relative_to(out.resolve()):  # addresses come from checked IDs: never expected
+        raise CannotBuild(f"{relative} would be written outside {out}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") if binary else target.open("w", encoding="utf-8", newline="") as stream:
+        write(stream)

@@ -28,13 +28,17 @@ OUT = REPO / "benchmarks" / "out"
 sys.path.insert(0, str(REPO / "hooks"))
 
 
+BASE = REPO / "tests/fixtures/edition-1.0/theory"  # a fixed theory: the live one moves
+
+
 def synthetic_theory(n: int, target: Path) -> None:
-    """The real theory's study, outcomes, services, theories and content, with n generated CMOCs."""
+    """Edition 1.0's study, outcomes, services, theories and content, with n generated CMOCs: two
+    quotes each, a circumstance every fourth, a relation every seventh, contrary evidence every ninth."""
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(REPO / "theory", target, ignore=shutil.ignore_patterns("cmoc-*.yaml", "quote-*.yaml"))
+    shutil.copytree(BASE, target, ignore=shutil.ignore_patterns("cmoc-*.yaml", "quote-*.yaml"))
     outcomes = ["hope", "service-engagement", "confidence", "resilience", "wellbeing"]
     import yaml
-    source = yaml.safe_load((REPO / "theory/study.yaml").read_text())["theory"]["based_on"]  # its participants
+    source = yaml.safe_load((BASE / "study.yaml").read_text())["theory"]["based_on"]  # its participants
     participants = ["#01", "#02", "#04", "#06", "#07", "#08", "#10", "#11", "#12", "#13"]
     width = max(2, len(str(n)))
     for i in range(1, n + 1):
@@ -46,10 +50,17 @@ def synthetic_theory(n: int, target: Path) -> None:
                 f"text: \"Synthetic quote {qid}: peers model hope and the child engages with the service "
                 f"because the peer has been there too, and that makes it possible.\"\n")
         circumstance = ""
+        evidence = [f"  - {{quote: {quotes[0]}, direction: supports}}"]
         if i % 4 == 0:
             circumstance = (f"  - circumstance: \"Synthetic circumstance {i}\"\n    text: \"Peers absorbed into "
-                            f"clinical teams may not advocate.\"\n    quotes: [{quotes[1]}]\n")
-        shown_quotes = quotes if not circumstance else quotes[:1]
+                            f"clinical teams may not advocate.\"\n")
+            evidence.append(f"  - {{quote: {quotes[1]}, direction: not-triggered, circumstance: \"Synthetic circumstance {i}\"}}")
+        elif i % 9 == 0:
+            evidence.append(f"  - {{quote: {quotes[1]}, direction: contradicts, note: \"Not seen at a second site.\"}}")
+        else:
+            evidence.append(f"  - {{quote: {quotes[1]}, direction: supports}}")
+        relation = (f"relations:\n  - {{type: leads-to, cmoc: cmoc-{i + 1:0{width}d}, how: \"Synthetic chain.\"}}\n"
+                    if i % 7 == 0 and i < n else "")
         (target / "cmocs" / f"{cid}.yaml").write_text(f"""id: {cid}
 title: "Synthetic configuration {i}"
 outcome_group: {outcomes[i % 5]}
@@ -61,11 +72,12 @@ outcome: {{label: "Service engagement", text: "service engagement increases"}}
 summary: |-
   Synthetic explanatory summary for configuration {i}. Staff described how matching children
   with similar peers normalised help-seeking, so that children kept attending. See [[cmoc-{1:0{width}d}]].
-quotes: [{", ".join(shown_quotes)}]
+evidence:
+{chr(10).join(evidence)}
 not_triggered:
 {circumstance or "  []"}
 theories: [{{theory: social-comparison-theory, basis: "Synthetic link."}}]
-status: initial
+{relation}status: initial
 version: "1.0"
 history:
   - {{date: null, theory_version: "0.1", version: "0.1", status: initial, change: "Preprint.", rationale: "Synthetic.", evidence: [{quotes[0]}]}}

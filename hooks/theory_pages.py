@@ -41,9 +41,11 @@ def on_config(config: MkDocsConfig) -> None:
     if site.not_drawn:  # a contributor's machine with no browser: say so (published builds never do this)
         log.info("diagrams are left to the reader's browser (Mermaid), not drawn as the published site draws "
                  "them, because %s", site.not_drawn)
-    if edition and edition not in (site.study.version, "draft"):
-        raise PluginError(f"deploying edition {edition}, but theory/study.yaml says version {site.study.version}: "
-                          "use `make release`, which deploys the version the theory records")
+    if edition and edition != "draft" and (edition != site.state.version or site.state.draft):
+        raise PluginError(f"deploying edition {edition}, but the theory is "
+                          + (f"the unreleased draft of version {site.state.version}" if site.state.draft
+                             else f"edition {site.state.version}")
+                          + ": release it first (`make release`), which freezes and deploys the version the theory records")
     config[_SITE] = site
     config.update(site.theme)  # the site's name, description and copyright are the theory's own
     config.nav = site.theme_navigation(config.nav)
@@ -98,7 +100,7 @@ def on_page_context(context, *, page, config: MkDocsConfig, nav):
         title = None if page.is_homepage else html.unescape(page.title or "")  # titles are HTML-escaped
         page.meta.update(site.page_meta(page.file.src_uri, title=title,
                                         edit_url=f"{edit_base}{page.file.edit_uri}" if edit_base else None))
-    page.canonical_url = page.meta["canonical_url"]  # pinned, as in the citation (also the sitemap's)
+    page.canonical_url = page.meta.get("canonical_url")  # pinned, as in the citation (also the sitemap's)
     return context
 
 

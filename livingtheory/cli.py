@@ -1,160 +1,285 @@
-"""The command line: `python -m livingtheory check`, `release`, `docs`, `new`, ... (see --help)."""
+"""The command line: `python -m livingtheory check`, `release`, `withdraw`, `docs`, `new`, ... (see --help).
+
+Every command reads the theory through the same checks; a problem of the records is printed as
+located messages (file, line, what to do) with exit status 1, never a traceback, and a command
+that writes does so only once everything it needs is valid.
+"""
 from __future__ import annotations
 
 import argparse
+import datetime
+import os
 import sys
 from pathlib import Path
 
 from . import TheoryInvalid, load_theory
 from . import check as check_theory
-from .records.editions import snapshot, version_key
+from .problems import CannotBuild, Problem
+
+
+class Refused(Exception):
+    """A command cannot do what it was asked (not a problem of the records): say why and what to do."""
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except TheoryInvalid as invalid:
+        if getattr(args, "format", "text") == "github":
+            from .outputs.annotations import annotations
+            print(annotations(invalid.problems), end="")
+        print(invalid, file=sys.stderr)
+        return 1
+    except (CannotBuild, Refused) as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m livingtheory",
                                      description="Tools for the programme theory kept in theory/.")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="check every record; list every problem with its file and line")
     check.add_argument("theory_dir", nargs="?", default="theory", type=Path)
-    release = commands.add_parser("release", help="freeze the current theory version as an edition snapshot "
-                                  "(editions/<version>.json); `make release` also publishes it with mike")
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="github: also print each problem as a GitHub annotation on its line")
+    release = commands.add_parser("release", help="freeze the theory's version as an edition (editions/<version>.json, "
+                                  "its manifest entry, CITATION.cff, .zenodo.json); `make release` also publishes it")
     release.add_argument("theory_dir", nargs="?", default="theory", type=Path)
-    commands.add_parser("version", help="print the theory's current version (theory/study.yaml)")
+    release.add_argument("--date", help="the release date, YYYY-MM-DD (default: today)")
+    version = commands.add_parser("version", help="print the theory's current version (theory/study.yaml)")
+    version.add_argument("theory_dir", nargs="?", default="theory", type=Path)
+    withdraw = commands.add_parser("withdraw", help="withdraw a quote: its words leave the records, every released "
+                                   "snapshot and so every page, download and search index built from them")
+    withdraw.add_argument("quote", help="the quote's id, e.g. quote-06")
+    withdraw.add_argument("--reason", required=True, help="why, in words fit to publish (never who asked)")
+    withdraw.add_argument("--date", help="YYYY-MM-DD (default: today)")
+    withdraw.add_argument("--published-site", type=Path, help="a checkout of the published sites (the gh-pages "
+                          "branch): its editions' pages, search indexes and downloads are scrubbed in the same run")
+    withdraw.add_argument("theory_dir", nargs="?", default="theory", type=Path)
+    verify = commands.add_parser("verify-editions", help="check the released editions against a git ref (CI): "
+                                 "nothing released was altered or added other than by `release` and `withdraw`")
+    verify.add_argument("--base", default="origin/main")
+    verify.add_argument("theory_dir", nargs="?", default="theory", type=Path)
     new = commands.add_parser("new", help="write a new record with the next free ID")
     new_kinds = new.add_subparsers(dest="kind", required=True)
     new_cmoc = new_kinds.add_parser("cmoc", help="a proposed CMOC with placeholders to fill in")
-    new_cmoc.add_argument("--outcome", required=True, help="the outcome's id, e.g. hope")
-    new_cmoc.add_argument("--beneficiary", required=True, choices=_beneficiaries(),
-                          help="who benefits: one of the beneficiaries in theory/study.yaml")
+    new_cmoc.add_argument("--outcome", required=True, help="the outcome's id (a file in theory/outcomes/)")
+    new_cmoc.add_argument("--beneficiary", required=True, help="who benefits: a beneficiary of theory/study.yaml")
     new_cmoc.add_argument("--title", required=True)
-    new_quote = new_kinds.add_parser("quote", help="a quote, listed under the CMOC it illustrates")
-    new_quote.add_argument("--participant", required=True, help='the participant\'s tag in its source, e.g. "#13"')
+    new_quote = new_kinds.add_parser("quote", help="a quote, cited by a CMOC with its direction")
+    new_quote.add_argument("--participant", required=True, help="the participant's tag in its source")
     new_quote.add_argument("--source", help="the id of the participant's source (default: the source the theory "
                            "is based on)")
-    new_quote.add_argument("--cmoc", required=True, help="the id of the CMOC it illustrates")
+    new_quote.add_argument("--cmoc", required=True, help="the id of the CMOC it bears on")
+    new_quote.add_argument("--direction", default="supports",
+                           choices=("supports", "refines", "contradicts", "not-triggered"))
     new_quote.add_argument("--text", required=True, help="the quote, verbatim, without quotation marks")
-    issue = commands.add_parser("from-issue", help="print the YAML record that a filled issue form describes")
+    issue = commands.add_parser("from-issue", help="the YAML record(s) that a filled issue form describes")
     issue.add_argument("form", type=Path, help="the form, e.g. .github/ISSUE_TEMPLATE/new-cmoc.yml")
     issue.add_argument("body", type=Path, help="a file holding the issue's body (- for standard input)")
+    issue.add_argument("--write", action="store_true", help="write the records into theory/ (only if they all pass)")
     summary = commands.add_parser("summary", help="Markdown summary of the theory change against a git ref")
     summary.add_argument("--base", default="origin/main")
+    summary.add_argument("--preview", help="the address of this change's preview, to link each changed record")
     docs = commands.add_parser("docs", help="write the whole site as a docs tree and a config (OUT/docs, "
                                "OUT/mkdocs.yml) that MkDocs, ProperDocs or Zensical build without hooks")
     docs.add_argument("out", type=Path)
     docs.add_argument("--project", default=".", type=Path, help="the project folder (mkdocs.yml, docs/, theory/)")
     docs.add_argument("--site-url", help="the published address (default: mkdocs.yml's site_url, or $SITE_URL)")
-    cff = commands.add_parser("citation-cff", help="print CITATION.cff made from theory/study.yaml and mkdocs.yml")
-    cff.add_argument("--config", default="mkdocs.yml", type=Path)
-    args = parser.parse_args(argv)
-    if args.command == "citation-cff":
-        return _citation_cff(args.config)
-    if args.command == "docs":
-        import os
-        from .site.docs import build_docs
-        try:
-            site = build_docs(args.project, args.out, site_url=args.site_url or os.environ.get("SITE_URL"))
-        except TheoryInvalid as invalid:
-            print(invalid, file=sys.stderr)
-            return 1
-        print(f"wrote {len(site.pages)} generated pages and the hand-written ones to {args.out / 'docs'}; "
-              f"build with: zensical build -f {args.out / 'mkdocs.yml'} (or mkdocs, properdocs)")
-        return 0
-    if args.command == "version":
-        print(load_theory(Path("theory")).study.version)
-        return 0
-    if args.command in ("new", "from-issue", "summary"):
-        return _contrib(args)
+    cff = commands.add_parser("citation-cff", help="print the CITATION.cff of the latest released edition")
+    cff.add_argument("--project", default=".", type=Path)
+    return parser
+
+
+# ----------------------------------------------------------------------------- checking
+
+def _check(args) -> int:
+    theory = check_theory(args.theory_dir)
+    print(f"theory {theory.study.version} is valid: {len(theory.cmocs)} CMOCs ({len(theory.current)} current), "
+          f"{len(theory.quotes)} quotes, {len(theory.sources)} sources, {len(theory.services)} services, "
+          f"{len(theory.outcomes)} outcomes")
+    return 0
+
+
+def _version(args) -> int:
+    """The version theory/study.yaml records (only that record is read: the publishing workflow asks)."""
+    from .records.schema import check_record
+    from .records.yamlsource import read_record
+    path = args.theory_dir / "study.yaml"
+    if not path.is_file():
+        raise TheoryInvalid([Problem(f"{args.theory_dir.name}/study.yaml", 0, 0, "the study record is missing",
+                                     "run the command from the project folder")])
+    record, problems = read_record(path, f"{args.theory_dir.name}/study.yaml")
+    problems = problems or check_record("study", record)
+    if problems:
+        raise TheoryInvalid(problems)
+    print(record.data["theory"]["version"])
+    return 0
+
+
+# ----------------------------------------------------------------------------- releasing
+
+def _today(value: str | None) -> str:
+    if value is None:
+        return datetime.date.today().isoformat()
     try:
-        theory = check_theory(args.theory_dir) if args.command == "check" else load_theory(args.theory_dir)
-    except TheoryInvalid as invalid:
-        print(invalid, file=sys.stderr)
-        return 1
-    if args.command == "release":
-        return _release(theory, args.theory_dir.parent / "editions")
-    print(f"theory {theory.study.version} is valid: {len(theory.cmocs)} CMOCs, {len(theory.quotes)} quotes, "
-          f"{len(theory.services)} services, {len(theory.outcomes)} outcomes")
-    return 0
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Refused(f"{value} is not a date: write YYYY-MM-DD") from None
+    if day > datetime.date.today():
+        raise Refused(f"{value} is in the future: a release or withdrawal is dated on the day it is made")
+    return value
 
 
-def _beneficiaries() -> list[str] | None:
-    """The CLI's choices follow the theory's vocabulary (none offered when it cannot be read here)."""
-    try:
-        import yaml
-        words = yaml.safe_load(Path("theory/study.yaml").read_text())["vocabulary"]["beneficiaries"]
-        return [term["id"] for term in words]
-    except Exception:  # noqa: BLE001 - not in a project folder, or a broken study.yaml: check will say why
-        return None
-
-
-def _contrib(args) -> int:
-    import datetime
-
-    from .contrib import tools as contrib
-    theory_dir = Path("theory")
-    today = datetime.date.today().isoformat()
-    if args.command == "summary":
-        print(contrib.change_summary(Path("."), args.base), end="")
-        return 0
-    version = load_theory(theory_dir).study.version
-    if args.command == "from-issue":
-        body = sys.stdin.read() if str(args.body) == "-" else args.body.read_text()
-        kind = "cmoc" if "cmoc" in args.form.name else "quote"
-        record_id = contrib.next_id(theory_dir / f"{kind}s", kind)
-        text, problems = contrib.issue_to_yaml(args.form, body, record_id=record_id, today=today, version=version)
-        print(text, end="")
-        for problem in problems:
-            print(f"{problem}", file=sys.stderr)
-        return 1 if problems else 0
-    if args.kind == "cmoc":
-        path = contrib.new_cmoc(theory_dir, outcome=args.outcome, beneficiary=args.beneficiary, title=args.title,
-                                today=today, version=version)
-    else:
-        path = contrib.new_quote(theory_dir, participant=args.participant, cmoc=args.cmoc, text=args.text,
-                                 source=args.source or load_theory(theory_dir).study.based_on)
-    print(f"wrote {path}: fill in what it asks, then run `python -m livingtheory check`")
-    return 0
-
-
-def _release(theory, folder: Path) -> int:
-    version = theory.study.version
-    target = folder / f"{version}.json"
-    released = [p.stem for p in folder.glob("*.json")] if folder.is_dir() else []
-    if target.exists():
-        from .records.data import theory_data
-        from .records.editions import diff, load_editions
-        released_as = next(e for e in load_editions(folder) if e.version == version)
-        if target.read_text() == snapshot(theory) or not diff(released_as, theory_data(theory)):
-            print(f"edition {version} is already released, and unchanged")  # (an older snapshot format is kept)
-            return 0
-        print(f"edition {version} was released with different content; editions never change.\n"
-              f"    fix: raise theory → version in theory/study.yaml (and record why in the CMOC histories)",
-              file=sys.stderr)
-        return 1
-    if released and version_key(version) <= max(version_key(v) for v in released):
-        print(f"version {version} is not later than the released editions ({', '.join(sorted(released))})",
-              file=sys.stderr)
-        return 1
-    folder.mkdir(exist_ok=True)
-    target.write_text(snapshot(theory))
-    print(f"edition {version} frozen in {target}")
-    config = folder.parent / "mkdocs.yml"
-    if config.is_file():  # GitHub's "Cite this repository" follows the newest edition, made here
-        from .outputs.citation import citation_cff
-        from .site.config import publication_settings, repository_of
-        site_url, edit_base = publication_settings(folder.parent)
-        repository = repository_of(edit_base)
-        (folder.parent / "CITATION.cff").write_text(citation_cff(theory.study, theory.based_on, site_url=site_url,
-                                                                 repository=repository))
-        print(f"CITATION.cff written for edition {version}")
-    return 0
-
-
-def _citation_cff(config_file: Path) -> int:
-    from .outputs.citation import citation_cff
+def _release(args) -> int:
+    from .outputs.archive import citation_cff, zenodo_json
+    from .records.data import plain, theory_data, theory_json
+    from .records.editions import diff, freeze, load_editions
+    from .records.model import version_key
+    from .site.addresses import all_pages
     from .site.config import publication_settings, repository_of
-    site_url, edit_base = publication_settings(config_file.parent)
-    repository = repository_of(edit_base)
-    theory = load_theory(config_file.parent / "theory")
-    print(citation_cff(theory.study, theory.based_on, site_url=site_url, repository=repository), end="")
+    theory = check_theory(args.theory_dir)
+    project, folder = args.theory_dir.parent, args.theory_dir.parent / "editions"
+    version = theory.study.version
+    editions = load_editions(folder, plain(theory.sources))
+    released = next((e for e in editions if e.version == version), None)
+    if released:
+        if not diff(released, theory_data(theory)):
+            print(f"edition {version} is already released ({released.released}), and the theory is unchanged")
+            return 0
+        raise Refused(f"edition {version} was released with different content; editions never change: raise "
+                      f"theory → version in theory/study.yaml (and record why in the histories)")
+    if editions and version_key(version) <= version_key(editions[-1].version):
+        raise Refused(f"version {version} is not later than edition {editions[-1].version}: raise theory → version")
+    date = _today(args.date)
+    target = freeze(folder, version, theory_json(theory, date), released=date, pages=sorted(all_pages(theory)))
+    print(f"edition {version} frozen in {target}, released {date}, and recorded in {folder.name}/manifest.json")
+    if (project / "mkdocs.yml").is_file():
+        site_url, edit_base = publication_settings(project)
+        _write(project / "CITATION.cff", citation_cff(theory.study, theory.based_on, version=version, released=date,
+                                                      site_url=site_url, repository=repository_of(edit_base)))
+        _write(project / ".zenodo.json", zenodo_json(theory.study, theory.based_on, version=version, released=date,
+                                                    site_url=site_url))
+        print("CITATION.cff and .zenodo.json written for it: commit them with the snapshot, then tag "
+              f"v{version} to publish the edition and archive it")
     return 0
 
+
+def _withdraw(args) -> int:
+    """In this order, so that the words are never lost before every copy of them is gone: scrub the
+    published sites, redact the snapshots, then take them out of the record."""
+    from .outputs.scrub import remnants, scrub_site
+    from .records.editions import redact
+    from .records.withdraw import withdraw_quote
+    date = _today(args.date)
+    reason = " ".join(args.reason.split())
+    if not reason:
+        raise Refused("give the reason, in words fit to publish")
+    text = load_theory(args.theory_dir).by_id.get(args.quote)
+    text = getattr(text, "text", None)
+    if args.published_site and text:
+        changed = scrub_site(args.published_site, args.quote, text, date=date, reason=reason)
+        left = remnants(args.published_site, text)
+        if left:
+            raise Refused(f"the words are still in {', '.join(str(p) for p in left[:5])}: nothing was withdrawn; "
+                          "remove them by hand, then run this again")
+        print(f"scrubbed {len(changed)} published files under {args.published_site}: commit and push that branch")
+    path = withdraw_quote(args.theory_dir, args.quote, date=date, reason=reason)
+    editions = redact(args.theory_dir.parent / "editions", args.quote, date=date, reason=reason)
+    print(f"{path}: withdrawn on {date}; its words are gone from the record")
+    if editions:
+        print(f"redacted from the snapshots of edition{'s' if len(editions) > 1 else ''} {', '.join(editions)} "
+              "(recorded in editions/manifest.json); republish them so that their pages drop the words too "
+              "(CONTRIBUTING: withdrawing a quote)")
+    load_theory(args.theory_dir)  # what remains is valid (or its problems are listed)
+    return 0
+
+
+def _verify_editions(args) -> int:
+    from .records.verify import verify_against_git
+    problems = verify_against_git(args.theory_dir, args.base)
+    if problems:
+        raise TheoryInvalid(problems)
+    print(f"the released editions are as released (checked against {args.base})")
+    return 0
+
+
+# ----------------------------------------------------------------------------- contributors
+
+def _new(args) -> int:
+    from .contrib import scaffold
+    from .records.data import plain
+    from .records.editions import load_editions
+    theory_dir = Path("theory")
+    theory = load_theory(theory_dir)
+    editions = load_editions(theory_dir.parent / "editions", plain(theory.sources))
+    today = datetime.date.today().isoformat()
+    if args.kind == "cmoc":
+        files = scaffold.new_cmoc(theory_dir, theory, editions, outcome=args.outcome, beneficiary=args.beneficiary,
+                                  title=args.title, today=today)
+    else:
+        files = scaffold.new_quote(theory_dir, theory, editions, source=args.source or theory.study.based_on,
+                                   participant=args.participant, cmoc=args.cmoc, direction=args.direction,
+                                   text=args.text, today=today)
+    for path, text in files.items():
+        _write(path, text)
+        print(f"wrote {path}")
+    print(f"fill in what they ask (each `{scaffold.PLACEHOLDER}: ...>>`), then run `python -m livingtheory check`")
+    return 0
+
+
+def _from_issue(args) -> int:
+    from .contrib import forms
+    body = sys.stdin.read() if str(args.body) == "-" else args.body.read_text(encoding="utf-8")
+    files = forms.records_from_issue(args.form, body, Path("theory"), today=datetime.date.today().isoformat())
+    if args.write:
+        for path, text in files.items():
+            _write(path, text)
+        print("\n".join(f"wrote {path}" for path in files))
+    else:
+        for path, text in files.items():
+            print(f"# {path}\n{text}", end="" if text.endswith("\n") else "\n")
+    return 0
+
+
+def _summary(args) -> int:
+    from .outputs.summary import change_summary
+    print(change_summary(Path("."), args.base, preview=args.preview), end="")
+    return 0
+
+
+def _docs(args) -> int:
+    from .site.docs import build_docs
+    site = build_docs(args.project, args.out, site_url=args.site_url or os.environ.get("SITE_URL"))
+    print(f"wrote {len(site.pages)} generated pages and the hand-written ones to {args.out / 'docs'}; "
+          f"build with: zensical build -f {args.out / 'mkdocs.yml'} (or mkdocs, properdocs)")
+    return 0
+
+
+def _citation_cff(args) -> int:
+    from .outputs.archive import citation_cff
+    from .records.data import plain
+    from .records.editions import load_editions
+    from .site.config import publication_settings, repository_of
+    theory = load_theory(args.project / "theory")
+    editions = load_editions(args.project / "editions", plain(theory.sources))
+    if not editions:
+        raise Refused("no edition is released yet: CITATION.cff describes a released edition")
+    site_url, edit_base = publication_settings(args.project)
+    print(citation_cff(theory.study, theory.based_on, version=editions[-1].version, released=editions[-1].released,
+                       site_url=site_url, repository=repository_of(edit_base)), end="")
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    """Whole or not at all: a command stopped half-way leaves no torn file."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+COMMANDS = {"check": _check, "version": _version, "release": _release, "withdraw": _withdraw,
+            "verify-editions": _verify_editions, "new": _new, "from-issue": _from_issue, "summary": _summary,
+            "docs": _docs, "citation-cff": _citation_cff}

@@ -25,15 +25,17 @@ class Problem:
 
 
 class TheoryInvalid(Exception):
-    """The theory has problems; all of them are listed, in file and line order."""
+    """The theory has problems; all of them are listed, in file and line order. `incomplete`: some
+    records could not be read, so what refers to them was not checked and more may follow."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], *, incomplete: bool = False):
         self.problems = sorted(set(problems))
+        self.incomplete = incomplete
         count = len(self.problems)
-        super().__init__(
-            f"the theory has {count} problem{'s' if count != 1 else ''}:\n"
-            + "\n".join(str(p) for p in self.problems)
-        )
+        more = ("\nSome records could not be read, so what depends on them was not checked yet: once these "
+                "problems are fixed, `check` may find more.") if incomplete else ""
+        super().__init__(f"the theory has {count} problem{'s' if count != 1 else ''}:\n"
+                         + "\n".join(str(p) for p in self.problems) + more)
 
 
 class CannotBuild(RuntimeError):

@@ -6,15 +6,24 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 THEORY = REPO / "theory"
-SOURCE = REPO.parent / "shared" / "source"  # the paper, beside the clone (as in CI)
+SOURCE = Path(os.environ.get("LIVINGTHEORY_SOURCE") or REPO.parent / "shared" / "source")  # the paper, beside the clone
+# The theory as edition 1.0 froze it, in the records' current format, with that edition: a fixed
+# theory for tests that break or change one (the live theory moves with every refinement).
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "edition-1.0"
 
 
 @pytest.fixture
 def theory_copy(tmp_path) -> Path:
-    """A scratch copy of the real theory, to break or change without touching theory/."""
+    """A scratch copy of the fixed theory (edition 1.0's), without its editions: to break or change."""
     target = tmp_path / "theory"
-    shutil.copytree(THEORY, target)
+    shutil.copytree(FIXTURE / "theory", target)
     return target
+
+
+def with_editions(theory: Path) -> Path:
+    """Edition 1.0 released beside a scratch theory, as in the repository."""
+    shutil.copytree(FIXTURE / "editions", theory.parent / "editions")
+    return theory
 
 
 def paper_text() -> str:
@@ -35,14 +44,15 @@ import sys
 import threading
 
 
-def make_project(target: Path, theory: Path | None = None) -> Path:
-    """A throwaway copy of the site project: config, docs and theory copied; hooks and node_modules linked."""
+def make_project(target: Path, theory: Path | None = None, editions: Path | None = None) -> Path:
+    """A throwaway copy of the site project: config, docs and a theory copied (the fixed theory of
+    edition 1.0 with that edition, unless named); hooks and node_modules linked."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
     for folder in ("docs", "overrides"):
         shutil.copytree(REPO / folder, target / folder)
-    shutil.copytree(theory or THEORY, target / "theory")
-    shutil.copytree(REPO / "editions", target / "editions")
+    shutil.copytree(theory or FIXTURE / "theory", target / "theory")
+    shutil.copytree(editions or (REPO / "editions" if theory == THEORY else FIXTURE / "editions"), target / "editions")
     for linked in ("hooks", "node_modules"):
         (target / linked).symlink_to(REPO / linked)
     return target
@@ -152,3 +162,22 @@ class Visit:
 
     def close(self):
         self.context.close()
+
+
+# ----------------------------------------------------------------------------- tests of the live theory
+
+LIVE_FIXTURES = {"site_server", "built_site", "site_url", "visit", "sites"}
+
+
+LIVE_WORDS = ("THEORY", "STATE", "EDITIONS", "_fresh_theory", 'REPO / "theory"', 'REPO / "editions"', "cited_edition", "cited_cmoc")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark `live` every test that reads the live theory (theory/, editions/): through the built
+    site, or in its own code. `.ci/run` runs these again on a moved copy of the theory
+    (tests/move_the_theory.py); the others read fixed theories and give the same result anywhere."""
+    import inspect
+    for item in items:
+        source = inspect.getsource(getattr(item, "function", item.obj))
+        if LIVE_FIXTURES & set(item.fixturenames) or any(word in source for word in LIVE_WORDS):
+            item.add_marker(pytest.mark.live)

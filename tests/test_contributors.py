@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, THEORY, make_project
+from conftest import REPO, THEORY, make_project, with_editions
 from livingtheory import load_theory
-from livingtheory.contrib.tools import issue_to_yaml, new_cmoc, new_quote
 from livingtheory.records.schema import inlined_schema
 
 FORMS = REPO / ".github/ISSUE_TEMPLATE"
@@ -50,6 +49,9 @@ def _form(name: str) -> dict:
 
 @pytest.mark.parametrize("name", ["new-cmoc.yml", "add-quote.yml", "refinement.yml"])
 def test_forms_follow_the_schema(name):
+    """Each form field (not x_) is a field of its record's schema; a dropdown offers the schema's
+    own choices. The theory's own words (outcomes, beneficiaries) are typed, and checked when the
+    form is converted: a form never goes stale when the theory changes."""
     form = _form(name)
     kind = "quote" if "quote" in name else "cmoc"
     schema = inlined_schema(kind)
@@ -58,25 +60,18 @@ def test_forms_follow_the_schema(name):
             continue
         spec = schema
         for part in item["id"].split("__"):
-            spec = spec.get("items", spec)  # history__change: a field of each history entry
             assert part in spec["properties"], f"{name}: {item['id']} is not a field of the {kind} schema"
             spec = spec["properties"][part]
         if item["type"] == "dropdown":
-            options = item["attributes"]["options"]
-            if "enum" in spec:
-                assert options == spec["enum"], f"{name}: {item['id']} options differ from the schema"
-            elif item["id"] == "outcome_group":
-                assert options == [o.id for o in load_theory(THEORY).outcomes]
-            elif item["id"] == "beneficiary":  # the theory's own vocabulary (theory/study.yaml)
-                assert options == [b.id for b in load_theory(THEORY).study.beneficiaries]
+            assert item["attributes"]["options"] == spec["enum"], f"{name}: {item['id']} options differ from the schema"
 
 
-def test_new_cmoc_form_collects_every_required_field_a_contributor_writes():
+def test_the_new_cmoc_form_asks_for_each_part_once_and_every_field_a_contributor_writes():
     ids = {item["id"] for item in _form("new-cmoc.yml")["body"] if "id" in item}
     required = set(inlined_schema("cmoc")["required"]) - {"id", "status", "version", "history", "not_triggered",
-                                                            "theories", "quotes"}
-    collected = {i.split("__")[0] for i in ids}
-    assert required <= collected, required - collected
+                                                            "theories", "evidence", "statement"}
+    assert required <= {i.split("__")[0] for i in ids}
+    assert "statement" not in ids  # made from the parts, so they cannot disagree with it
 
 
 FILLED = """### Title
@@ -90,10 +85,6 @@ service-engagement
 ### Who benefits
 
 child
-
-### Statement
-
-When peers share a hobby with children (C), service engagement increases (O) because children trust services (M)
 
 ### Context, short label
 
@@ -133,40 +124,87 @@ Seen in two new interviews.
 """
 
 
-def test_a_filled_form_becomes_a_valid_record(theory_copy):
-    text, problems = issue_to_yaml(FORMS / "new-cmoc.yml", FILLED, record_id="cmoc-13", today="2026-11-22",
-                                   version="1.0")
-    assert problems == []
-    (theory_copy / "cmocs/cmoc-13.yaml").write_text(text)
-    cmoc = load_theory(theory_copy).get("cmoc-13")
-    assert cmoc.status == "proposed" and cmoc.quote_ids == ("quote-09",)
+def _converted(form: str, body: str, theory: Path) -> dict:
+    from livingtheory.contrib.forms import records_from_issue
+    return records_from_issue(FORMS / form, body, theory, today="2026-11-22")
+
+
+def _written(files: dict) -> None:
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_a_filled_form_becomes_records_that_pass(theory_copy):
+    with_editions(theory_copy)
+    files = _converted("new-cmoc.yml", FILLED, theory_copy)
+    assert {p.name for p in files} == {"cmoc-13.yaml", "study.yaml"}  # the theory's version is raised with it
+    _written(files)
+    theory = load_theory(theory_copy)
+    cmoc = theory.get("cmoc-13")
+    assert cmoc.status == "proposed" and cmoc.quote_ids == ("quote-09",) and theory.study.version == "1.1"
+    assert cmoc.statement == ("When peers share a hobby with children (C), service engagement increases (O), "
+                              "because children trust services (M)")
     assert cmoc.history[0].rationale == "Seen in two new interviews."
 
 
-def test_a_form_missing_a_field_gives_the_schema_message():
-    text, problems = issue_to_yaml(FORMS / "new-cmoc.yml", FILLED.replace("### Statement", "### Ignored"),
-                                   record_id="cmoc-13", today="2026-11-22", version="1.0")
-    assert [p.message for p in problems] == ["missing field `statement`"]
-
-
-def test_scaffolding_writes_valid_records_with_the_next_free_id(theory_copy):
-    path = new_cmoc(theory_copy, outcome="hope", beneficiary="child", title="A proposal", today="2026-11-22",
-                    version="1.0")
-    assert path.name == "cmoc-13.yaml"
-    quote = new_quote(theory_copy, participant="#02", cmoc="cmoc-13", text="We talk about football first.",
-                      source="thompson-2023")
-    assert quote.name == "quote-23.yaml"
-    new_quote(theory_copy, participant="#02", cmoc="cmoc-12", text="And then the rest.", source="thompson-2023")
+def test_every_form_converts_or_says_what_is_wrong(theory_copy):
+    from livingtheory import TheoryInvalid
+    with_editions(theory_copy)
+    quote = ("### Source\n\nthompson-2023\n\n### Participant\n\n#02\n\n### Quote\n\nWe talk about football first.\n\n"
+             "### CMOC\n\ncmoc-05\n\n### What it does to the CMOC\n\ncontradicts\n\n### Why it bears on the CMOC\n\n"
+             "A second site saw the opposite.\n")
+    files = _converted("add-quote.yml", quote, theory_copy)
+    _written(files)
     theory = load_theory(theory_copy)
-    assert theory.get("cmoc-13").quote_ids == ("quote-23",)
-    assert theory.get("cmoc-12").quote_ids[-1] == "quote-24"
+    assert theory.get("cmoc-05").evidence[-1].direction == "contradicts" and theory.get("cmoc-05").version == "1.1"
+    refinement = ("### CMOC\n\ncmoc-03\n\n### Proposed status\n\nsupported\n\n### What should change\n\n"
+                  "Supported by phase 2.\n\n### Rationale\n\nNew interviews.\n\n### Evidence\n\nquote-06\n")
+    _written(_converted("refinement.yml", refinement, theory_copy))
+    assert load_theory(theory_copy).get("cmoc-03").status == "supported"
+    with pytest.raises(TheoryInvalid, match="an error report names no change to a record"):
+        _converted("report-error.yml", "### Page\n\nhttps://x\n\n### What is wrong\n\nA typo.\n", theory_copy)
+    with pytest.raises(TheoryInvalid) as raised:  # a wrong outcome: located, with the allowed values
+        _converted("new-cmoc.yml", FILLED.replace("service-engagement", "happiness"), theory_copy)
+    assert "`happiness` is not a known outcome" in str(raised.value)
+    with pytest.raises(TheoryInvalid, match="the answer to `summary` is missing"):
+        _converted("new-cmoc.yml", FILLED.replace("### Explanatory summary", "### Ignored"), theory_copy)
+
+
+def test_scaffolding_writes_records_for_the_current_version_with_placeholders_that_fail(theory_copy):
+    from livingtheory import TheoryInvalid
+    from livingtheory.contrib import scaffold
+    from livingtheory.records.data import plain
+    from livingtheory.records.editions import load_editions
+    with_editions(theory_copy)
+    theory = load_theory(theory_copy)
+    editions = load_editions(theory_copy.parent / "editions", plain(theory.sources))
+    files = scaffold.new_cmoc(theory_copy, theory, editions, outcome="hope", beneficiary="child", title="A proposal",
+                              today="2026-11-22")
+    assert sorted(p.name for p in files) == ["cmoc-13.yaml", "study.yaml"]
+    _written(files)
+    with pytest.raises(TheoryInvalid) as raised:  # the placeholders must be filled in
+        load_theory(theory_copy)
+    assert all("placeholder" in p.message for p in raised.value.problems)
+    theory_copy.joinpath("cmocs/cmoc-13.yaml").unlink()
+    theory = load_theory(theory_copy)  # the raised version alone: valid
+    files = scaffold.new_quote(theory_copy, theory, editions, source="thompson-2023", participant="#02", cmoc="cmoc-12",
+                               direction="supports", text="And then the rest.", today="2026-11-22")
+    _written(files)
+    with pytest.raises(TheoryInvalid) as raised:  # a released CMOC's change: a new version and history, to explain
+        load_theory(theory_copy)
+    (problem,) = raised.value.problems
+    assert problem.file == "theory/cmocs/cmoc-12.yaml" and "why quote-23 bears on this CMOC" in problem.message
+    cmoc = theory_copy / "cmocs/cmoc-12.yaml"
+    cmoc.write_text(cmoc.read_text().replace("<<fill in: why quote-23 bears on this CMOC>>", "It shows the rest."))
+    assert load_theory(theory_copy).get("cmoc-12").version == "1.1"
 
 
 def test_change_summary_for_a_pull_request(tmp_path):
     project = make_project(tmp_path / "project")
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e.org", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@e.org"}
-    git = lambda *a: subprocess.run(["git", *a], cwd=project, check=True, capture_output=True, env=env)
+    git = lambda *a: subprocess.run(["git", *a], cwd=project, check=True, capture_output=True, env=env)  # noqa: E731
     git("init", "-q", "-b", "main")
     git("add", "-A")
     git("commit", "-qm", "base")
@@ -176,15 +214,13 @@ def test_change_summary_for_a_pull_request(tmp_path):
                       'change: "Supported.", rationale: "New interviews.", evidence: [quote-09]}\n')
     study = project / "theory/study.yaml"
     study.write_text(study.read_text().replace('version: "1.0"', 'version: "1.1"', 1))
-    new_quote(project / "theory", participant="#07", cmoc="cmoc-05", text="It was the music that did it.",
-              source="thompson-2023")
-    result = subprocess.run([sys.executable, "-m", "livingtheory", "summary", "--base", "main"], cwd=project,
-                            capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "livingtheory", "summary", "--base", "main", "--preview",
+                             "https://example.org/preview/pr-7/"], cwd=project, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "- CMOCs: 0 added, 1 changed, 0 removed\n  - changed cmoc-05 (" in result.stdout
-    assert "Status: initial → supported; Version: 1.0 → 1.1" in result.stdout
-    assert "- Quotes: 1 added, 0 changed, 0 removed\n  - added quote-23 (It was the music" in result.stdout
-    assert "- Sources: 0 added" in result.stdout and "- Theory version: 1.0 → 1.1" in result.stdout
+    assert "- CMOCs: 0 added, 1 changed, 0 removed\n  - changed `cmoc-05` (" in result.stdout
+    assert "[preview](https://example.org/preview/pr-7/cmoc/cmoc-05/)" in result.stdout
+    assert "Status: `initial` → `supported`; Version: `1.0` → `1.1`" in result.stdout
+    assert "- Sources: 0 added" in result.stdout and "- Theory version: `1.0` → `1.1`" in result.stdout
 
 
 def test_yamllint_as_pre_commit_runs_it(tmp_path):
@@ -192,7 +228,7 @@ def test_yamllint_as_pre_commit_runs_it(tmp_path):
     hooks = [hook["id"] for repo in config["repos"] for hook in repo["hooks"]]
     assert hooks == ["theory-check", "yamllint"]
     yamllint = [str(Path(sys.executable).parent / "yamllint"), "-c", str(REPO / ".yamllint.yml")]
-    clean = subprocess.run([*yamllint, "theory", ".github", "CITATION.cff", "mkdocs.yml"], cwd=REPO,
+    clean = subprocess.run([*yamllint, str(REPO / "theory"), ".github", "CITATION.cff", "mkdocs.yml"], cwd=REPO,
                            capture_output=True, text=True)
     assert clean.returncode == 0, clean.stdout
     bad = tmp_path / "bad.yaml"

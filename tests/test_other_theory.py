@@ -19,7 +19,8 @@ OTHER = Path(__file__).parent / "other-theory"
 # who benefits in it, and its site's name and description.
 TRACES = [r"Focusing a realist evaluation", r"peer support for children", r"paediatric", r"Thompson",
           r"10\.1007/s44192", r"Table 1", r"Fig\. 1\b", r"\bchild(ren)?\b", r"\bpeers?\b",
-          r"children's mental health", r"West Midlands", r"Discover Mental Health", r"Research Square"]
+          r"children's mental health", r"West Midlands", r"Discover Mental Health", r"Research Square",
+          r"\bNHS\b", r"Birmingham", r"\bF2F\b", r"#13\b"]
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +67,24 @@ def test_the_site_is_the_other_theorys_own(site):
     assert (site / "map/resident/index.html").is_file() and (site / "map/volunteer/index.html").is_file()
     assert not (site / "reporting").exists()  # it follows no reporting standard
     cmoc = " ".join(lxml_html.fromstring((site / "cmoc/cmoc-01/index.html").read_bytes()).text_content().split())
-    assert "Benefits: the resident" in cmoc and "Leads to CMOC 2" in cmoc
+    assert "Benefits: the resident" in cmoc and "This CMOC leads to CMOC 2" in cmoc
     assert "Participant R-01 (resident, Allotment garden club), Rivera 2025" in cmoc
     services = lxml_html.fromstring((site / "services/index.html").read_bytes()).text_content()
     assert "Rivera 2025: Appendix B" in services
+
+
+def test_none_of_this_projects_own_pages_is_published_with_it(site):
+    """The software's documentation (benchmark, decision records) is not another team's theory."""
+    assert not (site / "benchmark").exists() and not (site / "decisions").exists()
+    assert not any("decision" in p.name.lower() or "benchmark" in p.name.lower() for p in site.rglob("*"))
+
+
+def test_a_theory_with_no_release_is_an_honest_draft(site):
+    """Nothing is released yet: every page says it is the draft, and cites no edition."""
+    for page in ("index.html", "cmoc/cmoc-01/index.html", "map/index.html"):
+        doc = lxml_html.fromstring((site / page).read_bytes())
+        banner = " ".join(doc.xpath("//*[contains(@class,'md-banner')]")[0].text_content().split())
+        assert banner.startswith("Draft of version 1.0: not released and not citable"), (page, banner)
+        assert not doc.xpath("//meta[starts-with(@name,'citation_')]") and not doc.xpath("//link[@rel='canonical']")
+        assert doc.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    assert not list(site.glob("cite/*"))  # no citation files: there is no edition to cite

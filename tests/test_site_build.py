@@ -6,9 +6,11 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from conftest import REPO, build, make_project
+from conftest import FIXTURE, REPO, build, make_project
 from livingtheory import load_theory
-from livingtheory.site.pages import render_site
+from livingtheory.site import evidence
+from livingtheory.site.addresses import all_pages
+from livingtheory.site.pages import PUBLISHED, render_site
 
 THEORY = load_theory(REPO / "theory")
 
@@ -22,30 +24,32 @@ def text(site: Path, url: str) -> str:
 
 
 def test_every_page_exists(built_site):
-    urls = ["", "map", "map/child", "map/peer", "outcomes", "services", "quotes", "theories", "methods", "discussion"]
-    urls += [f"cmoc/{c.id}" for c in THEORY.cmocs] + [f"outcomes/{o.id}" for o in THEORY.outcomes]
-    urls += [f"services/{s.id}" for s in THEORY.services]
-    for url in urls:
-        assert (built_site / url / "index.html").is_file(), url
+    for path in all_pages(THEORY):
+        assert (built_site / PUBLISHED.url(path) / "index.html").is_file(), path
 
 
 def test_cmoc_page_holds_the_whole_configuration(built_site):
-    cmoc = THEORY.get("cmoc-10")
-    doc = page(built_site, "cmoc/cmoc-10")
-    body = doc.text_content()
-    assert doc.findtext(".//h1").startswith("CMOC 10: Peer shares lived experience, feels empowered")
-    assert cmoc.statement in body
-    for part in (cmoc.context, cmoc.mechanism, cmoc.outcome):
-        assert part.text in body
-    assert "Eating disorder services" in body  # where the mechanism may not be triggered
-    for quote in THEORY.quotes_of(cmoc, with_circumstances=True):
-        assert quote.text in body
-    hrefs = doc.xpath("//a/@href")
-    assert "../../services/service-12/" in hrefs and "../../services/service-13/" in hrefs
-    assert "../cmoc-09/" in hrefs and "../cmoc-11/" in hrefs  # previous and next within Wellbeing
-    assert any(h.endswith("/edit/main/theory/cmocs/cmoc-10.yaml") for h in hrefs)
-    svg = doc.xpath("//div[contains(@class,'diagram')]/svg")[0]  # drawn at build time: its text alternative
-    assert svg.findtext("title").startswith("CMOC 10:") and "Mechanism:" in svg.findtext("desc")
+    """Every CMOC page: statement, parts, every piece of evidence (each quote, or its withdrawal), the
+    circumstances, its neighbours, its edit link and its diagram's text alternative."""
+    for cmoc in THEORY.cmocs:
+        doc = page(built_site, f"cmoc/{cmoc.id}")
+        body = " ".join(doc.text_content().split())
+        assert doc.findtext(".//h1").startswith(f"CMOC {cmoc.number}: {cmoc.title.split()[0]}")
+        assert " ".join(cmoc.statement.split()) in body
+        for part in (cmoc.context, cmoc.mechanism, cmoc.outcome):
+            assert " ".join(part.text.split()) in body
+        for circumstance in cmoc.not_triggered:
+            assert circumstance.circumstance in body
+        for quote in THEORY.quotes_of(cmoc):
+            assert (f"Withdrawn on {quote.withdrawn.date}" if quote.withdrawn else " ".join(quote.text.split())) in body
+        hrefs = doc.xpath("//a/@href")
+        for service in THEORY.services_of(cmoc, "supports"):
+            assert f"../../services/{service.id}/" in hrefs
+        for neighbour in filter(None, THEORY.neighbours(cmoc)):
+            assert f"../{neighbour.id}/" in hrefs
+        assert any(h.endswith(f"/edit/main/theory/cmocs/{cmoc.id}.yaml") for h in hrefs)
+        svg = doc.xpath("//div[contains(@class,'diagram')]/svg")[0]  # drawn at build time: its text alternative
+        assert svg.findtext("title").startswith(f"CMOC {cmoc.number}:") and "Mechanism:" in svg.findtext("desc")
 
 
 def test_search_indexes_the_theory_once_and_not_diagram_source_or_citations(built_site):
@@ -54,16 +58,18 @@ def test_search_indexes_the_theory_once_and_not_diagram_source_or_citations(buil
     by_location = {e["location"]: e["title"] + " " + e["text"] for e in entries}
     everything = " ".join(by_location.values())
     for cmoc in THEORY.cmocs:
-        assert cmoc.statement in by_location[f"cmoc/{cmoc.id}/"]
-        if cmoc.paper_section:  # readers of the paper search by its section numbers
-            assert cmoc.paper_section in by_location[f"cmoc/{cmoc.id}/#source"]
+        assert " ".join(cmoc.statement.split()) in " ".join(by_location[f"cmoc/{cmoc.id}/"].split())
+        if cmoc.section:  # readers of the source search by its section numbers
+            assert cmoc.section in by_location[f"cmoc/{cmoc.id}/#source"]
     assert "flowchart" not in everything and "classDef" not in everything  # Mermaid source
     assert not [loc for loc in by_location if loc.endswith("#how-to-cite-this-cmoc")]
-    assert "Within Hope:" not in everything  # previous/next links
-    assert not [loc for loc in by_location if loc.startswith(("map/child/", "map/peer/"))]  # views of the map
+    assert "Within " + THEORY.outcomes[0].name + ":" not in everything  # previous/next links
+    views = tuple(f"map/{b.id}/" for b in THEORY.study.beneficiaries)
+    assert not [loc for loc in by_location if loc.startswith(views)]  # views of the map
     assert "map/" in by_location and "#how-to-cite" in by_location  # the whole map and home's citation stay
     the_map = " ".join(text for location, text in by_location.items() if location.startswith("map/"))
     assert all(c.title in the_map for c in THEORY.current) and "Focus on" not in the_map  # its list; not its form
+    assert not [loc for loc in by_location if loc.startswith(("decisions/", "benchmark/"))]  # not the project's
 
 
 def test_edit_links_open_the_record_behind_each_page(built_site):
@@ -94,27 +100,33 @@ def test_services_table_and_evidence_matrix(built_site):
     rows = [r for t in tables[:-1] for r in t.xpath("./tbody/tr")]  # one table per source, then the matrix
     assert len(rows) == len(THEORY.services)
     for service, row in zip(THEORY.services, rows):
-        assert service.service_type in row.text_content()
-        assert (service.location or "(blank in the source)") in row.text_content()
+        assert service.name in row.text_content()
     matrix = tables[-1].xpath("./tbody/tr")
     assert len(matrix) == len(THEORY.interviewed)
     for service, row in zip(THEORY.interviewed, matrix):
-        assert THEORY.get(service.source_id).name in row.xpath("td")[0].text_content()  # which source
+        assert THEORY.get(service.source).name in row.xpath("td")[0].text_content()  # which source
+        cells = evidence.matrix_row(THEORY, service)
         for outcome, cell in zip(THEORY.outcomes, row.xpath("td")[1:]):
-            cmocs = [c for c in THEORY.cmocs_of_service(service) if c.outcome_group == outcome.id and not c.retired]
-            assert cell.text_content() == (f"{len(cmocs)}: " + ", ".join(f"CMOC {c.number}" for c in cmocs)
-                                           if cmocs else "–")
+            shown = " ".join(cell.text_content().split())
+            supports = cells[outcome.id].get("supports", [])
+            assert (shown.startswith("supports: " + ", ".join(f"CMOC {c.number}" for c in supports))
+                    if supports else "supports" not in shown)
+            for direction, words in (("contradicts", "against"), ("not-triggered", "not triggered")):
+                for c in cells[outcome.id].get(direction, []):  # contrary evidence is never counted as support
+                    assert words in shown and f"CMOC {c.number}" in shown.split(words)[1]
 
 
-def test_quotes_page_groups_by_cmoc_and_participant(built_site):
+def test_quotes_page_lists_every_quote_once_with_its_anchor(built_site):
     doc = page(built_site, "quotes")
-    assert len(doc.xpath("//div[@class='quote']")) == 22
-    assert sorted(doc.xpath("//div[@class='quote']/@id")) == [q.id for q in THEORY.quotes]
+    assert sorted(doc.xpath("//div[@class='quote']/@id")) == sorted(q.id for q in THEORY.quotes)
 
 
-def test_discussion_links_cmocs_by_id(built_site):
-    hrefs = page(built_site, "discussion").xpath("//article//a/@href")
-    assert "../cmoc/cmoc-03/" in hrefs and "../cmoc/cmoc-11/" in hrefs
+def test_record_text_links_records_by_id(built_site):
+    import re
+    for content in THEORY.content:
+        hrefs = page(built_site, content.id).xpath("//article//a/@href")
+        for record_id in re.findall(r"\[\[(cmoc-\d+)\]\]", content.body):
+            assert f"../cmoc/{record_id}/" in hrefs
 
 
 def test_nothing_is_loaded_from_another_origin(built_site):
@@ -161,9 +173,13 @@ def test_record_text_cannot_inject_html_or_break_diagrams(tmp_path):
 def test_a_changed_record_changes_every_page_that_shows_it(tmp_path):
     project = make_project(tmp_path / "project")
     quote = project / "theory/quotes/quote-06.yaml"
-    old = THEORY.get("quote-06").text
+    old = load_theory(FIXTURE / "theory").get("quote-06").text
     new = old.replace("A young Muslim man", "A young man of faith")
-    quote.write_text(quote.read_text().replace("A young Muslim man", "A young man of faith"))
+    quote.write_text(quote.read_text().replace("A young Muslim man", "A young man of faith")  # a correct change:
+                     + 'history:\n  - date: "2025-02-01"\n    theory_version: "1.1"\n    change: "Reworded."\n'
+                       '    rationale: "A detail that could identify the participant."\n')
+    study = project / "theory/study.yaml"
+    study.write_text(study.read_text().replace('  version: "1.0"', '  version: "1.1"', 1))  # and the theory's version raised
     result = build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     for url in ("cmoc/cmoc-03", "quotes", "services/service-04"):
@@ -187,12 +203,15 @@ def test_every_link_the_core_writes_is_checked(tmp_path):
     from dataclasses import replace
     from livingtheory.outputs.downloads import citation_files, data_files
     from livingtheory.site.checks import dangling_links
-    theory = load_theory(REPO / "theory")
-    pages = render_site(theory, site_url="https://example.org/")
-    files = {d.path for d in (*citation_files(theory, "https://example.org/"), *data_files(theory))}
+    from livingtheory.records.data import plain
+    from livingtheory.records.editions import load_editions
+    theory = load_theory(FIXTURE / "theory", FIXTURE / "editions")
+    pages = render_site(theory, site_url="https://example.org/",
+                        editions=load_editions(FIXTURE / "editions", plain(theory.sources)))
+    files = {d.path for d in (*citation_files(pages), *data_files(theory))}
     assert dangling_links(pages, files, tmp_path) == []  # the real pages' links all lead somewhere
-    cmoc = next(p for p in pages if p.path.startswith("cmoc/"))
-    assert {"quotes/index.md", "sources/index.md", "index.md"} <= cmoc.links  # noted as written
+    cmoc = next(p for p in pages if p.path.startswith("cmoc/") and p.cited)
+    assert {"sources/index.md", "index.md"} <= cmoc.links  # noted as written
     assert any(link.startswith("cite/") for link in cmoc.links) and any(link.startswith("outcomes/") for link in cmoc.links)
     broken = replace(cmoc, links=cmoc.links | {"quotes/x.md"})
     (problem,) = dangling_links([broken if p is cmoc else p for p in pages], files, tmp_path)
@@ -224,18 +243,20 @@ def test_field_reference_lists_every_field_of_every_schema(built_site):
     for kind in KINDS:
         missing = set(names(inlined_schema(kind))) - listed
         assert not missing, (kind, missing)
-    assert "history[].rationale" in listed and "modality.delivery" in listed
+    assert "history[].rationale" in listed and "evidence[].direction" in listed and "columns" in listed
+    examples = " ".join(doc.xpath("//article//td[5]//text()"))
+    assert THEORY.cmocs[0].id in examples  # examples come from the theory being built
 
 
 def test_rameses_ii_page_maps_all_twenty_items_to_real_pages(built_site):
     doc = page(built_site, "reporting/rameses-ii")
     rows = doc.xpath("//article//tbody/tr")
-    assert [r.xpath("td[1]")[0].text_content() for r in rows] == [str(i) for i in range(1, 21)]
+    assert [r.xpath("td[1]")[0].text_content() for r in rows] == [str(i.item) for i in THEORY.reporting.items]
     for href in doc.xpath("//article//tbody//a/@href"):
         target = (built_site / "reporting/rameses-ii" / href.split("#")[0]).resolve()
         assert (target / "index.html").is_file() or target.is_file(), href
-    ethics = rows[5].xpath(".//a/@href")
-    assert ethics == ["../../methods/#21-ethical-approval"]
+        if "#" in href:  # a section of a content page: the heading is there
+            assert page(built_site, str(target.relative_to(built_site))).xpath(f"//*[@id='{href.split('#')[1]}']"), href
 
 
 def test_a_merged_cmoc_stays_published_and_links_its_successor(tmp_path):

@@ -9,24 +9,34 @@ import pytest
 from livingtheory import TheoryInvalid, check, load_theory
 from livingtheory.records.yamlsource import read_record
 
-from conftest import REPO
+from conftest import FIXTURE, REPO, with_editions
 
 BROKEN = Path(__file__).parent / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
 
 
 def _apply(case: str, theory: Path) -> list[str]:
-    """Overlay a broken case's files on a copy of the theory; return its expected lines. A case
-    about the lifecycle rules has the released editions beside it, as in the repository."""
-    shutil.copytree(BROKEN / case / "theory", theory, dirs_exist_ok=True)
+    """Overlay a broken case's files on a copy of the fixed theory (deleting those it lists in
+    deleted.txt); return its expected lines. A case about the lifecycle rules has the released
+    editions beside it, as in the repository, with its own editions/ files over them."""
+    if (BROKEN / case / "theory").is_dir():
+        shutil.copytree(BROKEN / case / "theory", theory, dirs_exist_ok=True)
+    for relative in ((BROKEN / case / "deleted.txt").read_text().split() if (BROKEN / case / "deleted.txt").exists() else []):
+        (theory / relative).unlink()
     if (BROKEN / case / "uses-released-editions").exists():
-        shutil.copytree(REPO / "editions", theory.parent / "editions")
+        with_editions(theory)
+        if (BROKEN / case / "editions").is_dir():
+            shutil.copytree(BROKEN / case / "editions", theory.parent / "editions", dirs_exist_ok=True)
     return (BROKEN / case / "expected.txt").read_text().splitlines()
+
+
+MORE = "once these problems are fixed, `check` may find more"  # a case whose records could not all be read
+LOCATED = ("theory/", "editions/")
 
 
 def _matches(expected: str, problem) -> bool:
     text = str(problem)
-    if not expected.startswith("theory/"):
+    if not expected.startswith(LOCATED):
         return expected in text
     location, message = expected.split(": ", 1)
     first_line = text.split("\n")[0]
@@ -40,9 +50,10 @@ def test_each_mistake_gives_its_located_message(case, theory_copy):
     with pytest.raises(TheoryInvalid) as raised:
         check(theory_copy)
     problems = raised.value.problems
+    assert raised.value.incomplete == (MORE in expected) and (MORE in str(raised.value)) == (MORE in expected)
     for line in expected:
-        assert any(_matches(line, p) for p in problems), f"{line!r} not in:\n{raised.value}"
-    located = [line for line in expected if line.startswith("theory/")]
+        assert line == MORE or any(_matches(line, p) for p in problems), f"{line!r} not in:\n{raised.value}"
+    located = [line for line in expected if line.startswith(LOCATED)]
     assert len(problems) == len(located), f"unexpected extra problems:\n{raised.value}"
     assert all(p.fix for p in problems), "every problem says what to do"
 
@@ -69,10 +80,10 @@ def test_yaml_11_surprises_stay_text_as_written(tmp_path):
 
 def test_a_number_where_text_belongs_is_an_error_not_a_conversion(theory_copy):
     path = theory_copy / "outcomes" / "hope.yaml"
-    path.write_text(path.read_text().replace('paper_section: "3.3.1"', "paper_section: 3"))
+    path.write_text(path.read_text().replace('section: "3.3.1"', "section: 3"))
     with pytest.raises(TheoryInvalid) as raised:
         load_theory(theory_copy)
-    assert "theory/outcomes/hope.yaml:5:16: `paper_section` must be text, not 3" in str(raised.value)
+    assert "theory/outcomes/hope.yaml:5:10: `section` must be text, not 3" in str(raised.value)
     assert "put the value in double quotes" in str(raised.value)
 
 
@@ -89,9 +100,10 @@ def _check(*args):
 
 
 def test_check_command_accepts_the_real_theory():
-    result = _check(Path(__file__).parent.parent / "theory")
+    result = _check(REPO / "theory")
     assert result.returncode == 0, result.stderr
-    assert "12 CMOCs, 22 quotes, 14 services, 5 outcomes" in result.stdout
+    theory = load_theory(REPO / "theory")
+    assert f"theory {theory.study.version} is valid: {len(theory.cmocs)} CMOCs" in result.stdout
 
 
 def test_check_command_fails_with_the_same_messages(theory_copy):
@@ -108,9 +120,9 @@ def test_a_reviewed_quote_passes_the_deidentification_check(theory_copy):
     quote.write_text(quote.read_text() + "deidentification:\n  reviewed_by: \"A. Reviewer\"\n"
                      "  reason: \"A pseudonym chosen by the participant; no real person is named.\"\n")
     theory = load_theory(theory_copy)
-    assert theory.get("quote-23").reviewed[0] == "A. Reviewer"
+    assert theory.get("quote-23").deidentification.reviewed_by == "A. Reviewer"
 
 
 def test_the_papers_quotes_need_no_review():
-    theory = load_theory(Path(__file__).parent.parent / "theory")
-    assert all(q.reviewed is None for q in theory.quotes)  # and the theory loads: none is flagged
+    theory = load_theory(FIXTURE / "theory")
+    assert all(q.deidentification is None for q in theory.quotes)  # and the theory loads: none is flagged

@@ -9,8 +9,8 @@ from typing import Callable, Iterable, TextIO
 
 from . import citation
 from ..site import addresses
-from ..records.data import plain, write_theory_json
-from ..records.model import Cmoc, ProgrammeTheory
+from ..records.data import write_theory_json
+from ..records.model import DIRECTIONS, SUPPORTS, ProgrammeTheory
 from ..records.schema import KINDS, schema_path
 
 
@@ -32,42 +32,50 @@ def _text(content: str) -> Callable[[TextIO], None]:
     return lambda out: out.write(content)
 
 
-PUBLISHED = addresses.Addresses(directory_urls=True)  # citations name the published pages, whatever is built
+def citation_files(pages) -> list[Download]:
+    """Each citable page's citation as BibTeX, RIS and CSL-JSON (cite/<name>.<ext>): made from the
+    same record as the page's own citation, so they cite the same edition, or nothing."""
+    return [Download(addresses.cite_file(page.cite_name, ext), _text(make(page.cited)))
+            for page in pages if page.cited and page.cite_name for ext, make in citation.DOWNLOADS.items()]
 
 
-def cmoc_citation(theory: ProgrammeTheory, cmoc: Cmoc, site_url: str) -> citation.Citation:
-    return citation.cite(theory.study, theory.based_on, site_url=site_url,
-                         page_url=PUBLISHED.url(addresses.page_of(cmoc)), title=f"CMOC {cmoc.number}: {cmoc.title}",
-                         key=cmoc.id)
+def data_files(theory: ProgrammeTheory, released: str | None = None) -> list[Download]:
+    """This edition's theory (released: its date; None for a draft): whole as JSON; CMOCs, quotes and
+    services as CSV, evidence kept apart by direction; and the JSON Schemas."""
+    def cmoc_row(c):
+        ids = {d: " ".join(e.quote or e.source for e in c.evidence if e.direction == d) for d in DIRECTIONS}
+        return [c.id, c.title, c.outcome_group, c.beneficiary, c.statement, c.context.text, c.mechanism.text,
+                c.outcome.text, c.status, c.version, *(ids[d] for d in DIRECTIONS),
+                " ".join(f"{r.type}:{r.cmoc}" for r in c.relations), c.confidence.level if c.confidence else "",
+                " ".join(s.id for s in theory.services_of(c, SUPPORTS))]
 
+    def quote_row(q):
+        participant = theory.participant_of(q)
+        return [q.id, q.source, q.participant, participant.role, participant.service or "",
+                " ".join(f"{c.id}:{e.direction}" for c, e in theory.uses_of_quote(q)), q.text or "",
+                q.withdrawn.date if q.withdrawn else "", q.withdrawn.reason if q.withdrawn else ""]
 
-def citation_files(theory: ProgrammeTheory, site_url: str) -> list[Download]:
-    cited = [("theory", citation.cite(theory.study, theory.based_on, site_url=site_url))]
-    cited += [(c.id, cmoc_citation(theory, c, site_url)) for c in theory.cmocs]
-    return [Download(addresses.cite_file(name, ext), _text(make(c))) for name, c in cited
-            for ext, make in citation.DOWNLOADS.items()]
-
-
-def data_files(theory: ProgrammeTheory) -> list[Download]:
-    """This edition's theory: whole as JSON, CMOCs, quotes and services as CSV, and the JSON Schemas."""
-    files = [Download(addresses.DATA["theory"], lambda out: write_theory_json(theory, out))]
+    columns = list(dict.fromkeys(c.id for s in theory.sources if s.services_table for c in s.services_table.columns))
+    files = [Download(addresses.DATA["theory"], lambda out: write_theory_json(theory, out, released))]
     files.append(_csv(addresses.DATA["cmocs"], ["id", "title", "outcome_group", "beneficiary", "statement", "context",
-                                         "mechanism", "outcome", "status", "version", "quotes", "services"],
-                      lambda: ([c.id, c.title, c.outcome_group, c.beneficiary, c.statement, c.context.text, c.mechanism.text,
-                        c.outcome.text, c.status, c.version, " ".join(c.all_quote_ids),
-                        " ".join(s.id for s in theory.services_of(c))] for c in theory.cmocs)))
-    files.append(_csv(addresses.DATA["quotes"], ["id", "source", "participant", "role", "service", "cmocs", "text"],
-                      lambda: ([q.id, q.source_id, q.participant, theory.participant_of(q).role,
-                                theory.participant_of(q).service_id or "",
-                                " ".join(c.id for c in theory.cmocs_of_quote(q)), q.text] for q in theory.quotes)))
-    files.append(_csv(addresses.DATA["services"], ["id", "source", "participants", "service_type", "location", "face_to_face",
-                                            "online", "delivery", "programme", "quotes"],
-                      lambda: ([s.id, s.source_id, " ".join(p.tag for p in theory.participants_of_service(s)),
-                                s.service_type, s.location or "", s.face_to_face, s.online, s.delivery,
-                                s.programme, len(theory.quotes_of_service(s))] for s in theory.services)))
+                                                "mechanism", "outcome", "status", "version",
+                                                *(f"evidence_{d.replace('-', '_')}" for d in DIRECTIONS), "relations",
+                                                "confidence", "services_supporting"],
+                      lambda: (cmoc_row(c) for c in theory.cmocs)))
+    files.append(_csv(addresses.DATA["quotes"], ["id", "source", "participant", "role", "service", "cmocs", "text",
+                                                 "withdrawn_on", "withdrawn_because"],
+                      lambda: (quote_row(q) for q in theory.quotes)))
+    files.append(_csv(addresses.DATA["services"], ["id", "source", "participants", "name", *columns, "quotes"],
+                      lambda: ([s.id, s.source, " ".join(p.tag for _, p in theory.participants_of_service(s)), s.name,
+                                *(_cell(s.columns.get(c)) for c in columns), len(theory.quotes_of_service(s))]
+                               for s in theory.services)))
     files += [Download(addresses.schema_file(kind), _text(schema_path(kind).read_text()))
               for kind in (*KINDS, "common")]
     return files
+
+
+def _cell(value) -> str:
+    return "" if value is None else "yes" if value is True else "no" if value is False else str(value)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

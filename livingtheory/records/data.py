@@ -1,4 +1,7 @@
-"""The theory as plain data: what a download holds and what an edition's snapshot freezes."""
+"""The theory as plain data: what a download holds and what an edition's snapshot freezes.
+
+Field names are the records' own (model.py), so a download, a snapshot and a message all name a
+field as a contributor writes it."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,29 +11,30 @@ from typing import TextIO
 
 from .model import ProgrammeTheory
 
-SNAPSHOT_FORMAT = 2  # editions/*.json: 1 was edition 1.0's (the paper inside the study record)
+SNAPSHOT_FORMAT = 3  # editions/*.json: 1 was edition 1.0's (the paper inside the study record); 2 filed evidence by field
+PUBLISHED = ("study", "outcomes", "cmocs", "quotes", "services", "theories", "content", "sources", "reporting")
 
 
-def theory_data(theory: ProgrammeTheory) -> dict:
+def theory_data(theory: ProgrammeTheory, released: str | None = None) -> dict:
     """The whole theory as plain data: the download, and the snapshot of a released edition."""
-    return {"edition": theory.study.version, "released": theory.study.released, "format": SNAPSHOT_FORMAT,
-            **{f.name: plain(getattr(theory, f.name)) for f in dataclasses.fields(theory)}}
+    return {"edition": theory.study.version, "released": released, "format": SNAPSHOT_FORMAT,
+            **{name: plain(getattr(theory, name)) for name in PUBLISHED}}
 
 
-def theory_json(theory: ProgrammeTheory) -> str:
+def theory_json(theory: ProgrammeTheory, released: str | None = None) -> str:
     """The theory as JSON: the download data/theory.json, and the snapshot of a released edition."""
     out = io.StringIO()
-    write_theory_json(theory, out)
+    write_theory_json(theory, out, released)
     return out.getvalue()
 
 
-def write_theory_json(theory: ProgrammeTheory, out: TextIO) -> None:
+def write_theory_json(theory: ProgrammeTheory, out: TextIO, released: str | None = None) -> None:
     """theory_data(theory) as JSON, record by record (the same text as json.dump of the whole),
     so that the whole theory is never held as one string or one tree of dicts."""
-    head = {"edition": theory.study.version, "released": theory.study.released, "format": SNAPSHOT_FORMAT}
-    records = {f.name: getattr(theory, f.name) for f in dataclasses.fields(theory)}
+    head = {"edition": theory.study.version, "released": released, "format": SNAPSHOT_FORMAT}
     out.write(json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ",\n")
-    for n, (name, value) in enumerate(records.items()):
+    for n, name in enumerate(PUBLISHED):
+        value = getattr(theory, name)
         out.write(f"  {json.dumps(name)}: ")
         if isinstance(value, tuple):
             out.write("[\n" if value else "[]")
@@ -39,7 +43,7 @@ def write_theory_json(theory: ProgrammeTheory, out: TextIO) -> None:
                 out.write("    " + text.replace("\n", "\n    ") + (",\n" if i + 1 < len(value) else "\n  ]"))
         else:
             out.write(json.dumps(plain(value), indent=2, ensure_ascii=False).replace("\n", "\n  "))
-        out.write(",\n" if n + 1 < len(records) else "\n}\n")
+        out.write(",\n" if n + 1 < len(PUBLISHED) else "\n}\n")
 
 
 def plain(value):
@@ -48,4 +52,8 @@ def plain(value):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {key: plain(v) for key, v in value.items()}
+    if isinstance(value, frozenset):
+        return sorted(value)
     return value

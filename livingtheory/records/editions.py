@@ -1,38 +1,40 @@
-"""Released editions: frozen snapshots of the theory, and what changed between them.
+"""Released editions: frozen snapshots of the theory, what changed between them, and which one a
+build is.
 
 A release writes editions/<version>.json (the theory as data, as published in that edition) and
-publishes the site for that version with mike. Snapshots are never rewritten, so the diff page
-and the "no published CMOC disappears" check rest on what readers actually saw.
+records it in editions/manifest.json with the snapshot's hash and the edition's pages; only the
+release step (and a withdrawal's redaction) writes either. `check` verifies every snapshot against
+the manifest, and CI verifies the manifest against the repository's history, so a pull request
+cannot add or alter a snapshot unnoticed. Old snapshot formats are read in the current model,
+never rewritten (decision 4).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .data import SNAPSHOT_FORMAT, theory_json
-from .lifecycle import version_key
-from .model import ProgrammeTheory
 from ..problems import Problem, TheoryInvalid
+from .data import SNAPSHOT_FORMAT
+from .model import version_key
 
+MANIFEST = "manifest.json"
 # The fields a reader compares between editions, in reading order, with their names on the page.
-# Other kinds' fields are named from the field itself; `source` (the YAML file) and `history`
-# (listed on its own) are not compared.
+# Other kinds' fields are named from the field itself; `file` and `history` (listed on its own) are not compared.
 COMPARED = {
     "cmocs": [("title", "Title"), ("statement", "Statement"), ("context.text", "Context"),
               ("mechanism.text", "Mechanism"), ("outcome.text", "Outcome"), ("outcome_group", "Outcome group"),
               ("beneficiary", "Who benefits"), ("status", "Status"), ("version", "Version"),
-              ("replaced_by", "Replaced by"), ("leads_to", "Leads to"), ("quote_ids", "Quotes"),
-              ("not_triggered", "Not triggered"), ("supporting_sources", "Supporting sources"),
-              ("refuting_evidence", "Evidence against"), ("theories", "Substantive theories"),
-              ("summary", "Explanatory summary")],
+              ("replaced_by", "Replaced by"), ("relations", "Relations"), ("evidence", "Evidence"),
+              ("not_triggered", "Not triggered"), ("confidence", "Confidence"), ("theories", "Substantive theories"),
+              ("summary", "Explanatory summary"), ("section", "Section"), ("figure", "Figure")],
 }
 KINDS = [("study", "The theory's record"), ("sources", "Sources"), ("outcomes", "Outcomes"), ("cmocs", "CMOCs"),
          ("quotes", "Quotes"), ("services", "Services"), ("theories", "Substantive theories"),
          ("content", "Methods and discussion"), ("reporting", "Reporting standard")]
-_NOT_COMPARED = {"id", "source", "history"}
-_BOOKKEEPING = {"study": {"version", "released"}}  # the edition itself, said in the page's heading
-FORMAT = SNAPSHOT_FORMAT
+_NOT_COMPARED = {"id", "file", "history"}
+_BOOKKEEPING = {"study": {"version", "doi"}}  # the edition itself (said in the page's heading), and its DOI
 UNRECORDED = object()  # a field an older format did not record: never reported as changed
 
 
@@ -40,11 +42,15 @@ UNRECORDED = object()  # a field an older format did not record: never reported 
 class Edition:
     version: str
     released: str
-    data: dict  # as in data/theory.json
+    data: dict  # as in data/theory.json, in the current format (upgraded() when older)
+    pages: tuple[str, ...] = ()  # the docs paths it published (from the manifest)
+    doi: str | None = None  # its version DOI, once minted
 
-    @property
-    def cmocs(self) -> dict[str, dict]:
-        return {c["id"]: c for c in self.data["cmocs"]}
+    def has(self, kind: str, record_id: str) -> bool:
+        return any(r.get("id") == record_id for r in self.data.get(kind) or [])
+
+    def record(self, kind: str, record_id: str) -> dict | None:
+        return next((r for r in self.data.get(kind) or [] if r.get("id") == record_id), None)
 
 
 @dataclass(frozen=True)
@@ -63,36 +69,143 @@ class RecordChange:
     fields: tuple[FieldChange, ...] = ()
 
 
-def read_editions(folder: Path) -> tuple[list[Edition], list[Problem]]:
-    """Snapshots, oldest first (none when the folder does not exist), and what stops one being read.
-    A link out of the repository is refused, never read."""
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_manifest(folder: Path) -> dict:
+    path = folder / MANIFEST
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"editions": [], "redactions": []}
+
+
+def read_editions(folder: Path, sources: list[dict] = ()) -> tuple[list[Edition], list[Problem]]:
+    """Snapshots, oldest first (none when the folder does not exist), each as the manifest records
+    it, and what stops one being trusted. A link out of the repository is refused, never read.
+    `sources` (the live theory's, as data) name what an old format kept inside the study record."""
     editions, problems = [], []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        shown = f"{folder.name}/{path.name}"
+    if not folder.is_dir():
+        return [], []
+    shown = lambda name: f"{folder.name}/{name}"  # noqa: E731
+    try:
+        manifest = read_manifest(folder)
+        listed = {entry["version"]: entry for entry in manifest["editions"]}
+        current = {entry["version"]: entry["sha256"] for entry in manifest["editions"]}
+        for redaction in manifest.get("redactions", []):
+            current[redaction["edition"]] = redaction["sha256_after"]
+    except (ValueError, KeyError, TypeError) as err:
+        return [], [Problem(shown(MANIFEST), 0, 0, f"the manifest of released editions cannot be read ({err})",
+                            "it is written only by `release`: restore it from the repository's history")]
+    for path in sorted(folder.glob("*.json")):
+        if path.name == MANIFEST:
+            continue
         if path.is_symlink() and not path.resolve().is_relative_to(folder.parent.resolve()):
-            problems.append(Problem(shown, 0, 0, "this is a link to a file outside the repository",
-                                    "editions are files of the repository: restore the snapshot from git"))
+            problems.append(Problem(shown(path.name), 0, 0, "this is a link to a file outside the repository",
+                                    "editions are files of the repository: restore the snapshot from its history"))
+            continue
+        version = path.stem
+        if version not in listed:
+            problems.append(Problem(shown(path.name), 0, 0, "this snapshot is not a released edition (it is not in "
+                                    f"{folder.name}/{MANIFEST})", "snapshots are written only by `release`: delete "
+                                    "this file; to release, run `make release` from the main branch"))
+            continue
+        if sha256(path) != current[version]:
+            problems.append(Problem(shown(path.name), 0, 0, f"edition {version}'s snapshot is not the one released "
+                                    "(its hash differs from the manifest's)", "editions never change: restore the "
+                                    "file from the repository's history (a withdrawal is made with `withdraw`)"))
             continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            editions.append(Edition(data["edition"], data["released"], data))
-            version_key(data["edition"])
-        except (ValueError, KeyError, TypeError) as err:
-            problems.append(Problem(shown, 0, 0, f"the edition snapshot cannot be read ({err})",
-                                    "editions are never edited by hand: restore the file from git"))
+            if not isinstance(data, dict) or data.get("edition") != version or not isinstance(data.get("released"), str):
+                raise ValueError("its `edition` or `released` is missing or wrong")
+            entry = listed[version]
+            editions.append(Edition(version, data["released"], upgraded(data, sources), tuple(entry.get("pages", ())),
+                                    entry.get("doi")))
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            problems.append(Problem(shown(path.name), 0, 0, f"the edition snapshot cannot be read ({err})",
+                                    "editions are never edited by hand: restore the file from the repository's history"))
+    for version in listed:
+        if not (folder / f"{version}.json").is_file():
+            problems.append(Problem(shown(MANIFEST), 0, 0, f"edition {version} is released, and its snapshot "
+                                    f"{folder.name}/{version}.json is missing", "restore it from the repository's history"))
     return sorted(editions, key=lambda e: version_key(e.version)), problems
 
 
-def load_editions(folder: Path) -> list[Edition]:
-    editions, problems = read_editions(folder)
+def load_editions(folder: Path, sources: list[dict] = ()) -> list[Edition]:
+    editions, problems = read_editions(folder, sources)
     if problems:
         raise TheoryInvalid(problems)
     return editions
 
 
-def snapshot(theory: ProgrammeTheory) -> str:
-    return theory_json(theory)  # exactly the edition's data/theory.json
+# ----------------------------------------------------------------------------- writing (release, withdrawal)
 
+def write_manifest(folder: Path, manifest: dict) -> None:
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def freeze(folder: Path, version: str, snapshot: str, *, released: str, pages: list[str]) -> Path:
+    """Write edition `version`'s snapshot and record it in the manifest: the release step only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{version}.json"
+    target.write_text(snapshot, encoding="utf-8")
+    manifest = read_manifest(folder)
+    manifest["editions"].append({"version": version, "released": released, "sha256": sha256(target),
+                                 "pages": sorted(pages)})
+    manifest.setdefault("redactions", [])
+    write_manifest(folder, manifest)
+    return target
+
+
+def redact(folder: Path, quote_id: str, *, date: str, reason: str) -> list[str]:
+    """Take a withdrawn quote's words out of every released snapshot that holds them, and record
+    each redaction (edition, quote, date, reason, the snapshot's hash before and after) in the
+    manifest: the one change a frozen edition may undergo (decision 10). Returns the editions."""
+    manifest = read_manifest(folder)
+    done = []
+    for entry in manifest["editions"]:
+        path = folder / f"{entry['version']}.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        quote = next((q for q in data.get("quotes") or [] if q.get("id") == quote_id), None)
+        if quote is None or quote.get("text") is None:
+            continue
+        before = sha256(path)
+        quote["text"] = None
+        quote["withdrawn"] = {"date": date, "reason": reason}
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        manifest.setdefault("redactions", []).append({"edition": entry["version"], "quote": quote_id, "date": date,
+                                                      "reason": reason, "sha256_before": before,
+                                                      "sha256_after": sha256(path)})
+        done.append(entry["version"])
+    write_manifest(folder, manifest)
+    return done
+
+
+# ----------------------------------------------------------------------------- which edition a build is
+
+@dataclass(frozen=True)
+class EditionState:
+    """What a build publishes: a released edition (its version and date), or the draft of the next."""
+    version: str
+    released: str | None  # None: the draft
+    latest: Edition | None  # the newest released edition
+    doi: str | None = None
+
+    @property
+    def draft(self) -> bool:
+        return self.released is None
+
+
+def edition_of(version: str, live: dict, editions: list[Edition]) -> EditionState:
+    """The build is edition `version` if that edition is released and the theory is what it froze;
+    otherwise it is the draft of `version`, and the latest released edition is the one to cite."""
+    latest = editions[-1] if editions else None
+    released = next((e for e in editions if e.version == version), None)
+    if released and not diff(released, live):
+        return EditionState(version, released.released, latest, released.doi)
+    return EditionState(version, None, latest)
+
+
+# ----------------------------------------------------------------------------- comparing editions
 
 def _get(record: dict, field: str):
     value = record
@@ -101,14 +214,21 @@ def _get(record: dict, field: str):
     return value
 
 
-def _shown(value) -> str:
+def shown_value(value) -> str:
     """A field's value as one line of text for the page."""
+    if value is UNRECORDED or value is None:
+        return ""
     if isinstance(value, list):
-        return "; ".join(_shown(v) for v in value)
-    if isinstance(value, dict):  # a circumstance, a link, a participant: its first field names it
-        return ", ".join(str(v) for v in value.values() if v not in (None, "", [])) if "tag" in value \
-            else _shown(next(iter(value.values()), ""))
-    return "" if value is None else str(value)
+        return "; ".join(shown_value(v) for v in value)
+    if isinstance(value, dict):
+        if "direction" in value:  # a piece of evidence: what it does, and what it is
+            return f"{value['direction']} {value.get('quote') or value.get('source')}"
+        if "type" in value and "cmoc" in value:
+            return f"{value['type']} {value['cmoc']}"
+        if "tag" in value:
+            return ", ".join(str(v) for v in value.values() if v not in (None, "", []) and v is not UNRECORDED)
+        return shown_value(next(iter(value.values()), ""))
+    return str(value)
 
 
 def _same(old, new) -> bool:
@@ -123,23 +243,23 @@ def _same(old, new) -> bool:
 
 
 def _title(kind: str, record: dict) -> str:
-    for field in ("title", "name", "service_type"):
+    for field in ("title", "name"):
         if isinstance(record.get(field), str):
             return record[field]
-    return record.get("text", "")[:60] if kind == "quotes" else record.get("id", kind)
+    return (record.get("text") or "")[:60] if kind == "quotes" else record.get("id", kind)
 
 
 def _fields(kind: str, old: dict, new: dict) -> tuple[FieldChange, ...]:
     skipped = _NOT_COMPARED | _BOOKKEEPING.get(kind, set())
     named = COMPARED.get(kind) or [(f, f.replace("_", " ").capitalize()) for f in
                                    [*new, *(k for k in old if k not in new)] if f not in skipped]
-    return tuple(FieldChange(label, _shown(_get(old, name)), _shown(_get(new, name)))
+    return tuple(FieldChange(label, shown_value(_get(old, name)), shown_value(_get(new, name)))
                  for name, label in named if not _same(_get(old, name), _get(new, name)))
 
 
 def diff(before: Edition | None, after: dict) -> list[RecordChange]:
     """Record by record, field by field, every kind: what a reader of `before` would find different."""
-    old = upgraded(before.data, after) if before else {}
+    old = before.data if before else {}
     changes = []
     for kind, _ in KINDS:
         if kind in ("study", "reporting"):
@@ -162,22 +282,29 @@ def diff(before: Edition | None, after: dict) -> list[RecordChange]:
     return changes
 
 
-def upgraded(data: dict, after: dict) -> dict:
-    """An older snapshot in the current format, for comparison (the file is never rewritten).
+# ----------------------------------------------------------------------------- older snapshot formats
 
-    Format 1 kept the paper and the preprint inside the study record and the participant tag on
-    each service. They become sources, matched to the newer data's by DOI and identifier so that
-    a source is not reported as new; what format 1 did not record is UNRECORDED."""
-    if data.get("format", 1) >= FORMAT:
-        return data
-    study, after_sources = data["study"], after.get("sources") or []
+def upgraded(data: dict, sources: list[dict] = ()) -> dict:
+    """An older snapshot in the current format, for comparison (the file is never rewritten)."""
+    if data.get("format", 1) < 2:
+        data = _format_2(data, sources)
+    if data["format"] < 3:
+        data = _format_3(data)
+    return data
+
+
+def _format_2(data: dict, after_sources: list[dict]) -> dict:
+    """Format 1 kept the paper and its preprint inside the study record and the participant tag on
+    each service. They become sources, matched to the live theory's by DOI and identifier so that a
+    source is not reported as new; what format 1 did not record is UNRECORDED."""
+    study = data["study"]
+    people = study.get("authors", [])
 
     def source_id(key: str, value, fallback: str) -> str:
         return next((s["id"] for s in after_sources if value and s.get(key) == value), fallback)
 
     paper = source_id("doi", study.get("doi"), "paper")
     preprint = source_id("identifier", study.get("preprint_identifier"), "preprint")
-    people = study.get("authors", [])
     sources = [
         {"id": paper, "kind": "study", "name": UNRECORDED, "title": study.get("paper_title"), "authors": people,
          "year": study.get("year"), "container": study.get("journal"), "volume": study.get("volume"),
@@ -185,22 +312,93 @@ def upgraded(data: dict, after: dict) -> dict:
          "url": None, "identifier": None, "licence": study.get("licence"), "licence_url": study.get("licence_url"),
          "part_of": None, "description": UNRECORDED, "services_table": UNRECORDED,
          "participants": [{"source_id": paper, "tag": s["participant"], "role": UNRECORDED, "service_id": s["id"]}
-                          for s in data.get("services", [])]},
+                          for s in data.get("services", [])], "source": UNRECORDED},
         {"id": preprint, "kind": "publication", "name": UNRECORDED, "title": study.get("paper_title"),
          "authors": people, "year": UNRECORDED, "container": study.get("preprint_server"), "volume": None,
          "article": None, "published": study.get("preprint_posted"), "doi": None, "url": None,
          "identifier": study.get("preprint_identifier"), "licence": UNRECORDED, "licence_url": UNRECORDED,
-         "part_of": None, "description": UNRECORDED, "services_table": None, "participants": []}]
+         "part_of": None, "description": UNRECORDED, "services_table": None, "participants": [], "source": UNRECORDED}]
     new_study = {k: study.get(k) for k in ("title", "version", "released", "summary", "publisher", "licence",
-                                           "licence_url")}
+                                           "licence_url", "source")}
     # Format 1's beneficiaries were fixed by its schema, named as written: those its CMOCs use.
     beneficiaries = list(dict.fromkeys(c["beneficiary"] for c in data.get("cmocs", [])))
     new_study.update({"description": UNRECORDED, "based_on": paper, "editors": people, "contributors": [],
                       "example": UNRECORDED, "beneficiaries": [{"id": b, "name": b} for b in beneficiaries],
                       "roles": UNRECORDED})
-    return {**data, "format": FORMAT, "study": new_study, "sources": sources,
+    return {**data, "format": 2, "study": new_study, "sources": sources,
             "quotes": [{**q, "source_id": paper} for q in data.get("quotes", [])],
             "services": [{k: v for k, v in {**s, "source_id": paper}.items() if k != "participant"}
                          for s in data.get("services", [])],
             "theories": [{"doi": UNRECORDED, "url": UNRECORDED, **t} for t in data.get("theories", [])],
             "reporting": UNRECORDED}
+
+
+def _format_3(data: dict) -> dict:
+    """Format 2 named fields after the paper (paper_section), filed evidence by field rather than
+    by direction, had one relation (leads_to), and described services by the paper's table."""
+    def history(record):
+        return record.get("history", [])
+
+    def cmoc(c):
+        evidence = [{"direction": "supports", "quote": q} for q in c.get("quote_ids", [])]
+        evidence += [{"direction": "not-triggered", "quote": q, "circumstance": x["circumstance"]}
+                     for x in c.get("not_triggered", []) for q in x.get("quote_ids", [])]
+        evidence += [{"direction": "supports", "source": s["source_id"], "note": s["basis"]}
+                     for s in c.get("supporting_sources", [])]
+        evidence += [{"direction": "contradicts", **({"quote": x} if kind == "quote" else {"source": x}), "note": r["summary"]}
+                     for r in c.get("refuting_evidence", [])
+                     for kind, ids in (("quote", r.get("quote_ids", [])), ("source", r.get("source_ids", []))) for x in ids]
+        return {"id": c["id"], "title": c["title"], "section": c.get("paper_section"), "figure": c.get("paper_figure"),
+                "outcome_group": c["outcome_group"], "beneficiary": c["beneficiary"], "statement": c["statement"],
+                "context": c["context"], "mechanism": c["mechanism"], "outcome": c["outcome"], "summary": c["summary"],
+                "evidence": evidence,
+                "not_triggered": [{"circumstance": x["circumstance"], "text": x["text"], "section": x.get("paper_section")}
+                                  for x in c.get("not_triggered", [])],
+                "theories": [{"theory": t["theory_id"], "basis": t["basis"]} for t in c.get("theories", [])],
+                "relations": [{"type": "leads-to", "cmoc": r["cmoc_id"], "how": r["how"]} for r in c.get("leads_to", [])],
+                "confidence": None, "status": c["status"], "version": c["version"],
+                "replaced_by": c.get("replaced_by", []), "history": c["history"], "file": c.get("source")}
+
+    def quote(q):
+        review = q.get("reviewed")
+        return {"id": q["id"], "source": q.get("source_id"), "participant": q["participant"], "text": q.get("text"),
+                "section": q.get("paper_section"),
+                "deidentification": {"reviewed_by": review[0], "reason": review[1]} if review else None,
+                "withdrawn": q.get("withdrawn"), "history": history(q), "file": q.get("source")}
+
+    def service(s):
+        delivery = s.get("delivery")
+        return {"id": s["id"], "source": s.get("source_id"), "name": s.get("service_type"),
+                "columns": {"location": s.get("location"), "face-to-face": s.get("face_to_face"),
+                            "online": s.get("online"), "delivery": None if delivery == "unknown" else delivery,
+                            "programme": s.get("programme")},
+                "history": history(s), "file": s.get("source")}
+
+    def renamed(record, **names):
+        out = {names.get(k, k): v for k, v in record.items() if k not in ("source", "paper_section")}
+        return {**out, "section": record.get("paper_section"), "history": history(record), "file": record.get("source")}
+
+    def source(s):
+        table = s.get("services_table")
+        return {**{k: v for k, v in s.items() if k not in ("participants", "source", "services_table")},
+                "design": UNRECORDED, "phase": UNRECORDED, "sample_size": UNRECORDED,
+                "services_table": UNRECORDED if table is UNRECORDED or table else None,
+                "participants": [{"tag": p["tag"], "role": p["role"], "service": p.get("service_id"), "withdrawn": None}
+                                 for p in s.get("participants", [])],
+                "history": history(s), "file": s.get("source")}
+
+    study = data["study"]
+    new_study = {k: v for k, v in study.items() if k not in ("beneficiaries", "roles", "source", "released")}
+    new_study.update({"doi": UNRECORDED, "file": study.get("source"),
+                      "vocabulary": {"beneficiaries": study.get("beneficiaries"), "roles": study.get("roles"),
+                                     "designs": UNRECORDED, "phases": UNRECORDED, "relation_types": UNRECORDED,
+                                     "confidence": UNRECORDED}})
+    reporting = data.get("reporting")
+    return {**data, "format": 3, "study": new_study, "cmocs": [cmoc(c) for c in data.get("cmocs", [])],
+            "quotes": [quote(q) for q in data.get("quotes", [])], "services": [service(s) for s in data.get("services", [])],
+            "outcomes": [renamed(o) for o in data.get("outcomes", [])],
+            "theories": [renamed(t) for t in data.get("theories", [])],
+            "content": [renamed(c) for c in data.get("content", [])],
+            "sources": [source(s) for s in data.get("sources", [])],
+            "reporting": {**{k: v for k, v in reporting.items() if k != "source"}, "file": reporting.get("source")}
+            if isinstance(reporting, dict) else reporting}

@@ -1,13 +1,28 @@
-"""The programme theory as typed, immutable records, with the relations readers follow."""
+"""The programme theory as typed, immutable records, with the relations readers follow.
+
+Field names are the records' own (the YAML's), so that a message about a field, a download and
+an edition's snapshot all name it as a contributor writes it. `file` is where a record lives.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
 
+# What a piece of evidence does to a CMOC. Realist logic, not a theory's vocabulary: it decides
+# what counts as support, so every theory uses the same four.
+SUPPORTS, REFINES, CONTRADICTS, NOT_TRIGGERED = "supports", "refines", "contradicts", "not-triggered"
+DIRECTIONS = (SUPPORTS, REFINES, CONTRADICTS, NOT_TRIGGERED)
+RETIRED = ("refuted", "merged", "split")
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A version as numbers, to compare: "1.10" comes after "1.9"."""
+    return tuple(int(part) for part in version.split("."))
+
 
 @dataclass(frozen=True)
 class Part:
-    """A context, mechanism or outcome: a short label for diagrams and the paper's wording."""
+    """A context, mechanism or outcome: a short label for diagrams and the source's full wording."""
     label: str
     text: str
 
@@ -17,40 +32,55 @@ class Circumstance:
     """Where the source says the mechanism may not be triggered."""
     circumstance: str
     text: str
-    paper_section: str | None
-    quote_ids: tuple[str, ...]
+    section: str | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence a CMOC cites, and what it does to the CMOC: a quote, or a source
+    cited without a quote (a review, a survey, a trial, a second site's data)."""
+    direction: str  # one of DIRECTIONS
+    quote: str | None = None
+    source: str | None = None
+    note: str | None = None  # Markdown: what it shows, and where in the source
+    circumstance: str | None = None  # for not-triggered evidence: which circumstance of the CMOC
 
 
 @dataclass(frozen=True)
 class TheoryLink:
-    theory_id: str
+    theory: str
     basis: str
 
 
 @dataclass(frozen=True)
 class Relation:
-    """This CMOC's outcome is, or feeds, the context of another: a chain of the theory."""
-    cmoc_id: str
+    """This CMOC bears on another: `type` is one of the theory's relation types (leads to, enables...)."""
+    type: str
+    cmoc: str
     how: str
 
 
 @dataclass(frozen=True)
-class SourceLink:
-    """A published work that supports a CMOC without a quote."""
-    source_id: str
-    basis: str
+class Judgement:
+    """One component of a confidence assessment (e.g. GRADE-CERQual's coherence) and its concern."""
+    component: str
+    concern: str
+    reason: str
 
 
 @dataclass(frozen=True)
-class Refutation:
-    """Evidence against a CMOC."""
-    summary: str
-    quote_ids: tuple[str, ...]
-    source_ids: tuple[str, ...]
+class Confidence:
+    """The team's judgement of how much confidence a CMOC deserves, who made it, when and why."""
+    level: str
+    judged_by: str
+    date: str
+    rationale: str
+    components: tuple[Judgement, ...] = ()
 
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """A change to a CMOC: its version and status after the change."""
     date: str | None
     theory_version: str
     version: str
@@ -61,11 +91,27 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A change to a record of any other kind, released in a theory version."""
+    date: str | None
+    theory_version: str
+    change: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A quote's words taken out of the theory (consent withdrawn, a risk of identifying someone)."""
+    date: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Cmoc:
     id: str
     title: str
-    paper_section: str | None
-    paper_figure: str | None
+    section: str | None
+    figure: str | None
     outcome_group: str
     beneficiary: str
     statement: str
@@ -73,17 +119,16 @@ class Cmoc:
     mechanism: Part
     outcome: Part
     summary: str
-    quote_ids: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
     not_triggered: tuple[Circumstance, ...]
     theories: tuple[TheoryLink, ...]
-    leads_to: tuple[Relation, ...]
-    supporting_sources: tuple[SourceLink, ...]
-    refuting_evidence: tuple[Refutation, ...]
+    relations: tuple[Relation, ...]
+    confidence: Confidence | None
     status: str
     version: str
     replaced_by: tuple[str, ...]
     history: tuple[HistoryEntry, ...]
-    source: str  # the YAML file, relative to the project root
+    file: str  # the YAML file, relative to the project root
 
     @property
     def number(self) -> int:
@@ -94,45 +139,82 @@ class Cmoc:
         """Refuted, merged or split: still published at its address, no longer part of the theory."""
         return self.status in RETIRED
 
+    def evidence_that(self, *directions: str) -> tuple[Evidence, ...]:
+        return tuple(e for e in self.evidence if e.direction in directions)
+
     @property
-    def all_quote_ids(self) -> tuple[str, ...]:
-        """Illustrative quotes, then those behind the not-triggered circumstances and the evidence against."""
-        ids = list(self.quote_ids)
-        for quote_ids in (*(c.quote_ids for c in self.not_triggered), *(r.quote_ids for r in self.refuting_evidence)):
-            ids += [q for q in quote_ids if q not in ids]
-        return tuple(ids)
+    def quote_ids(self) -> tuple[str, ...]:
+        """Every quote the CMOC cites, whatever it does to the CMOC, in the order cited."""
+        return tuple(dict.fromkeys(e.quote for e in self.evidence if e.quote))
+
+    @property
+    def contested(self) -> bool:
+        """Evidence both for and against it."""
+        return bool(self.evidence_that(SUPPORTS)) and bool(self.evidence_that(CONTRADICTS))
 
     @property
     def retirement(self) -> HistoryEntry | None:
-        """The history entry that refuted, merged or split this CMOC."""
-        return next((h for h in reversed(self.history) if h.status == self.status), None) if self.retired else None
+        """The history entry of the event that retired the CMOC: the first to give it its present
+        retired status since it was last current (later entries may only record bookkeeping)."""
+        if not self.retired:
+            return None
+        event = None
+        for entry in self.history:
+            if entry.status not in RETIRED:
+                event = None
+            elif event is None or entry.status != event.status:
+                event = entry
+        return event
+
+    @property
+    def status_changes(self) -> tuple[HistoryEntry, ...]:
+        """The history entries that retired the CMOC or made it current again, in order."""
+        return tuple(entry for before, entry in zip(self.history, self.history[1:])
+                     if (before.status in RETIRED) != (entry.status in RETIRED)
+                     or (entry.status in RETIRED and entry.status != before.status))
 
 
-RETIRED = ("refuted", "merged", "split")
+@dataclass(frozen=True)
+class Review:
+    """A reviewer's judgement that a quote which looks identifying cannot identify anyone."""
+    reviewed_by: str
+    reason: str
 
 
 @dataclass(frozen=True)
 class Quote:
     id: str
-    source_id: str
-    participant: str
-    text: str
-    paper_section: str | None
-    reviewed: tuple[str, str] | None  # (reviewer, reason) of a de-identification review
     source: str
+    participant: str
+    text: str | None  # None once withdrawn
+    section: str | None
+    deidentification: Review | None
+    withdrawn: Withdrawal | None
+    history: tuple[Change, ...]
+    file: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a source's table of services, as the source names it."""
+    id: str
+    name: str
+    note: str | None = None
 
 
 @dataclass(frozen=True)
 class Service:
+    """A service setting or programme the evidence speaks of, as its source describes it: its
+    name and its row of the source's table of services (a value per column; None is blank)."""
     id: str
-    source_id: str
-    service_type: str
-    location: str | None
-    face_to_face: bool
-    online: bool
-    delivery: str
-    programme: str
     source: str
+    name: str
+    columns: dict
+    history: tuple[Change, ...]
+    file: str
+
+    def __hash__(self) -> int:
+        return hash(self.id)
 
 
 @dataclass(frozen=True)
@@ -140,9 +222,10 @@ class Outcome:
     id: str
     name: str
     order: int
-    paper_section: str | None
+    section: str | None
     description: str
-    source: str
+    history: tuple[Change, ...]
+    file: str
 
 
 @dataclass(frozen=True)
@@ -153,16 +236,18 @@ class SubstantiveTheory:
     description: str
     doi: str | None
     url: str | None
-    source: str
+    history: tuple[Change, ...]
+    file: str
 
 
 @dataclass(frozen=True)
 class Content:
     id: str
     title: str
-    paper_section: str | None
+    section: str | None
     body: str
-    source: str
+    history: tuple[Change, ...]
+    file: str
 
 
 @dataclass(frozen=True)
@@ -174,10 +259,17 @@ class Author:
 @dataclass(frozen=True)
 class Participant:
     """Someone whose words are evidence: a tag unique within their source, a role, a setting."""
-    source_id: str
     tag: str
     role: str
-    service_id: str | None
+    service: str | None = None
+    withdrawn: Withdrawal | None = None
+
+
+@dataclass(frozen=True)
+class ServicesTable:
+    """What a source calls its table of services, and its columns."""
+    name: str
+    columns: tuple[Column, ...]
 
 
 @dataclass(frozen=True)
@@ -185,7 +277,7 @@ class Source:
     """A study, a phase of data collection, or a published work, with its own citation."""
     id: str
     kind: str  # study, phase, publication
-    name: str  # short, for attributions: "Thompson et al. 2023"
+    name: str  # short, for attributions: "Lee et al. 2025"
     title: str
     authors: tuple[Author, ...]
     year: int | None
@@ -200,9 +292,13 @@ class Source:
     licence_url: str | None
     part_of: str | None
     description: str | None
-    services_table: str | None  # what the source calls its table of services ("Table 1")
+    design: str | None  # from the theory's vocabulary: interviews, survey, trial, review...
+    phase: str | None  # from the theory's vocabulary
+    sample_size: int | None
+    services_table: ServicesTable | None
     participants: tuple[Participant, ...]
-    source: str
+    history: tuple[Change, ...]
+    file: str
 
     @property
     def link(self) -> str | None:
@@ -216,16 +312,67 @@ class Source:
 
 @dataclass(frozen=True)
 class Term:
-    """A word of the theory's vocabulary: a beneficiary or a participant's role."""
+    """A word of the theory's vocabulary: a beneficiary, a role, a design, a phase..."""
     id: str
     name: str
 
 
 @dataclass(frozen=True)
+class RelationType:
+    """A kind of relation between CMOCs, named both ways: "enables" / "is enabled by"."""
+    id: str
+    name: str
+    inverse: str
+
+
+@dataclass(frozen=True)
+class ConfidenceScheme:
+    """How the team judges confidence in a CMOC (e.g. GRADE-CERQual): levels, components, concerns."""
+    framework: str
+    levels: tuple[Term, ...]
+    components: tuple[Term, ...]
+    concerns: tuple[Term, ...]
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """A kind of detail that could identify a person, as the theory's locale writes it."""
+    name: str
+    pattern: str
+    check: str | None = None  # a check digit the core knows how to verify (e.g. "mod11")
+
+
+@dataclass(frozen=True)
+class Deidentification:
+    """The theory's de-identification settings: identifiers of its locale, and public words."""
+    identifiers: tuple[Identifier, ...]
+    allowed_words: frozenset[str]
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    beneficiaries: tuple[Term, ...]
+    roles: tuple[Term, ...]
+    designs: tuple[Term, ...] = ()
+    phases: tuple[Term, ...] = ()
+    relation_types: tuple[RelationType, ...] = ()
+    confidence: ConfidenceScheme | None = None
+
+    def terms(self, kind: str) -> tuple:
+        """A list of the vocabulary by name: "roles", or "confidence.levels"."""
+        head, _, tail = kind.partition(".")
+        return (getattr(self.confidence, tail) if self.confidence else ()) if tail else getattr(self, head)
+
+    def name(self, kind: str, term_id: str | None) -> str:
+        """A term's name (its id if it is not in the vocabulary)."""
+        return next((t.name for t in self.terms(kind) if t.id == term_id), term_id or "")
+
+
+@dataclass(frozen=True)
 class Study:
     title: str  # the programme theory's title
-    version: str
-    released: str
+    version: str  # of the live theory: the next edition's when it differs from the latest
     summary: str
     publisher: str  # of this web edition
     description: str
@@ -235,14 +382,22 @@ class Study:
     editors: tuple[Author, ...]
     contributors: tuple[Author, ...]
     example: str | None
-    beneficiaries: tuple[Term, ...]
-    roles: tuple[Term, ...]
-    source: str
+    doi: str | None  # the concept DOI: every edition at once
+    vocabulary: Vocabulary
+    file: str
 
     @property
     def authors(self) -> tuple[Author, ...]:
         """Who a citation of an edition credits: the editors, then the contributors."""
         return self.editors + self.contributors
+
+    @property
+    def beneficiaries(self) -> tuple[Term, ...]:
+        return self.vocabulary.beneficiaries
+
+    @property
+    def roles(self) -> tuple[Term, ...]:
+        return self.vocabulary.roles
 
 
 @dataclass(frozen=True)
@@ -259,7 +414,7 @@ class Reporting:
     standard: str
     reference: str
     items: tuple[ReportingItem, ...]
-    source: str
+    file: str
 
 
 @dataclass(frozen=True)
@@ -274,6 +429,7 @@ class ProgrammeTheory:
     content: tuple[Content, ...]
     sources: tuple[Source, ...]
     reporting: Reporting | None = None
+    deidentification: Deidentification | None = None
 
     @cached_property
     def by_id(self) -> dict[str, object]:
@@ -292,27 +448,38 @@ class ProgrammeTheory:
 
     @cached_property
     def _participants(self) -> dict[tuple[str, str], Participant]:
-        return {(p.source_id, p.tag): p for s in self.sources for p in s.participants}
+        return {(s.id, p.tag): p for s in self.sources for p in s.participants}
 
     def participant_of(self, quote: Quote) -> Participant:
-        return self._participants[(quote.source_id, quote.participant)]
+        return self._participants[(quote.source, quote.participant)]
 
     def service_of(self, quote: Quote) -> Service | None:
         """The service the quote's participant speaks from, where known."""
-        service_id = self.participant_of(quote).service_id
+        service_id = self.participant_of(quote).service
         return self.by_id[service_id] if service_id else None
 
-    def participants_of_service(self, service: Service) -> tuple[Participant, ...]:
-        return tuple(p for s in self.sources for p in s.participants if p.service_id == service.id)
+    def participants_of_service(self, service: Service) -> tuple[tuple[Source, Participant], ...]:
+        return tuple((s, p) for s in self.sources for p in s.participants if p.service == service.id)
 
     def role_name(self, role_id: str) -> str:
-        return next((r.name for r in self.study.roles if r.id == role_id), role_id)
+        return self.study.vocabulary.name("roles", role_id)
 
     def beneficiary_name(self, beneficiary_id: str) -> str:
-        return next((b.name for b in self.study.beneficiaries if b.id == beneficiary_id), beneficiary_id)
+        return self.study.vocabulary.name("beneficiaries", beneficiary_id)
+
+    def relation_type(self, type_id: str) -> RelationType:
+        return next((t for t in self.study.vocabulary.relation_types if t.id == type_id),
+                    RelationType(type_id, type_id, type_id))
 
     def quotes_of_source(self, source: Source) -> tuple[Quote, ...]:
-        return tuple(q for q in self.quotes if q.source_id == source.id)
+        return self._quotes_by_source.get(source.id, ())
+
+    def quotes_of_participant(self, source: Source, participant: Participant) -> tuple[Quote, ...]:
+        return tuple(q for q in self.quotes_of_source(source) if q.participant == participant.tag)
+
+    @cached_property
+    def _quotes_by_source(self) -> dict[str, tuple[Quote, ...]]:
+        return _index((q.source, q) for q in self.quotes)
 
     # -- the web of CMOCs
 
@@ -326,12 +493,27 @@ class ProgrammeTheory:
         return tuple(c for c in self.cmocs if c.retired)
 
     def replaces(self, cmoc: Cmoc) -> tuple[Cmoc, ...]:
-        """The CMOCs this one replaced by a merge or a split."""
+        """The CMOCs that named this one as a successor when they were merged, split or refuted."""
         return self._replaced.get(cmoc.id, ())
 
-    def led_to_by(self, cmoc: Cmoc) -> tuple[tuple[Cmoc, Relation], ...]:
-        """The CMOCs that lead to this one, each with how."""
-        return self._led_to_by.get(cmoc.id, ())
+    def successors(self, cmoc: Cmoc) -> tuple[Cmoc, ...]:
+        """Where a retired CMOC's line continues now: its successors, followed forward through every
+        later merge or split to the CMOCs that are current (or, where a line ends, refuted)."""
+        found, seen, todo = [], {cmoc.id}, list(cmoc.replaced_by)
+        while todo:
+            successor = self.by_id.get(todo.pop(0))
+            if successor is None or successor.id in seen:
+                continue
+            seen.add(successor.id)
+            if successor.retired and successor.replaced_by:
+                todo[:0] = list(successor.replaced_by)
+            else:
+                found.append(successor)
+        return tuple(found)
+
+    def related_from(self, cmoc: Cmoc) -> tuple[tuple[Cmoc, Relation], ...]:
+        """The CMOCs whose relations point at this one, each with the relation."""
+        return self._related_from.get(cmoc.id, ())
 
     # Indexes: each page asks about one CMOC, and scanning every CMOC for each made the build quadratic.
     @cached_property
@@ -339,16 +521,20 @@ class ProgrammeTheory:
         return _index((successor, c) for c in self.cmocs for successor in c.replaced_by)
 
     @cached_property
-    def _led_to_by(self) -> dict[str, tuple[tuple[Cmoc, Relation], ...]]:
-        return _index((r.cmoc_id, (c, r)) for c in self.cmocs for r in c.leads_to)
+    def _related_from(self) -> dict[str, tuple[tuple[Cmoc, Relation], ...]]:
+        return _index((r.cmoc, (c, r)) for c in self.cmocs for r in c.relations)
 
     @cached_property
     def _groups(self) -> dict[str, tuple[Cmoc, ...]]:
         return {**{o.id: () for o in self.outcomes}, **_index((c.outcome_group, c) for c in self.cmocs)}
 
     @cached_property
-    def _cmocs_by_quote(self) -> dict[str, tuple[Cmoc, ...]]:
-        return _index((quote_id, c) for c in self.cmocs for quote_id in c.all_quote_ids)
+    def _evidence_by_quote(self) -> dict[str, tuple[tuple[Cmoc, Evidence], ...]]:
+        return _index((e.quote, (c, e)) for c in self.cmocs for e in c.evidence if e.quote)
+
+    @cached_property
+    def _evidence_by_source(self) -> dict[str, tuple[tuple[Cmoc, Evidence], ...]]:
+        return _index((e.source or self.by_id[e.quote].source, (c, e)) for c in self.cmocs for e in c.evidence)
 
     @cached_property
     def _position_in_group(self) -> dict[str, int]:
@@ -359,51 +545,59 @@ class ProgrammeTheory:
         cmocs = self._groups.get(outcome.id, ())
         return cmocs if retired else tuple(c for c in cmocs if not c.retired)
 
-    def quotes_of(self, cmoc: Cmoc, *, with_circumstances: bool = False) -> tuple[Quote, ...]:
-        ids = cmoc.all_quote_ids if with_circumstances else cmoc.quote_ids
-        return tuple(self.by_id[q] for q in ids)
+    def quotes_of(self, cmoc: Cmoc, *directions: str) -> tuple[Quote, ...]:
+        """The quotes a CMOC cites in any of these directions (every direction when none is named)."""
+        return tuple(self.by_id[e.quote] for e in cmoc.evidence
+                     if e.quote and (not directions or e.direction in directions))
 
-    def services_of(self, cmoc: Cmoc) -> tuple[Service, ...]:
-        """The services the CMOC's evidence came from (its quotes' participants), in the services' order."""
-        ids = {self.participant_of(q).service_id for q in self.quotes_of(cmoc, with_circumstances=True)}
-        return tuple(s for s in self.services if s.id in ids)
+    def source_of(self, evidence: Evidence) -> Source:
+        return self.by_id[evidence.source or self.by_id[evidence.quote].source]
 
-    def participants_of(self, cmoc: Cmoc) -> tuple[Participant, ...]:
-        """Whose words are behind the CMOC, in order of source and tag."""
-        found = {(q.source_id, q.participant) for q in self.quotes_of(cmoc, with_circumstances=True)}
-        return tuple(p for s in self.sources for p in s.participants if (p.source_id, p.tag) in found)
+    def uses_of_quote(self, quote: Quote) -> tuple[tuple[Cmoc, Evidence], ...]:
+        """Each CMOC that cites the quote, with what the quote does to it."""
+        return self._evidence_by_quote.get(quote.id, ())
 
     def cmocs_of_quote(self, quote: Quote) -> tuple[Cmoc, ...]:
-        return self._cmocs_by_quote.get(quote.id, ())
+        return tuple(dict.fromkeys(c for c, _ in self.uses_of_quote(quote)))
+
+    def uses_of_source(self, source: Source) -> tuple[tuple[Cmoc, Evidence], ...]:
+        """Each piece of evidence from the source (its quotes, or the source itself) and the CMOC it bears on."""
+        return self._evidence_by_source.get(source.id, ())
+
+    def services_of(self, cmoc: Cmoc, *directions: str) -> tuple[Service, ...]:
+        """The services the CMOC's evidence in these directions came from (its quotes' participants)."""
+        ids = {self.participant_of(q).service for q in self.quotes_of(cmoc, *directions)}
+        return tuple(s for s in self.services if s.id in ids)
+
+    def participants_of(self, cmoc: Cmoc, *directions: str) -> tuple[tuple[Source, Participant], ...]:
+        """Whose words are behind the CMOC, in order of source and tag."""
+        found = {(q.source, q.participant) for q in self.quotes_of(cmoc, *directions)}
+        return tuple((s, p) for s in self.sources for p in s.participants if (s.id, p.tag) in found)
 
     def quotes_of_service(self, service: Service) -> tuple[Quote, ...]:
-        return tuple(q for q in self.quotes if self.participant_of(q).service_id == service.id)
+        return tuple(q for q in self.quotes if self.participant_of(q).service == service.id)
 
-    def cmocs_of_service(self, service: Service) -> tuple[Cmoc, ...]:
-        seen = {c.id: c for q in self.quotes_of_service(service) for c in self.cmocs_of_quote(q)}
-        return tuple(c for c in self.cmocs if c.id in seen)
+    def evidence_of_service(self, service: Service) -> tuple[tuple[Cmoc, Evidence], ...]:
+        """Each use, by a CMOC, of a quote from a participant speaking from the service."""
+        return tuple(use for q in self.quotes_of_service(service) for use in self.uses_of_quote(q))
 
     @cached_property
     def interviewed(self) -> tuple[Service, ...]:
         """Services whose participants are quoted."""
-        quoted = {self.participant_of(q).service_id for q in self.quotes}
+        quoted = {self.participant_of(q).service for q in self.quotes}
         return tuple(s for s in self.services if s.id in quoted)
 
     @cached_property
-    def quoted_participants(self) -> tuple[Participant, ...]:
+    def quoted_participants(self) -> tuple[tuple[Source, Participant], ...]:
         """Participants whose words are quoted, source by source."""
-        quoted = {(q.source_id, q.participant) for q in self.quotes}
-        return tuple(p for s in self.sources for p in s.participants if (p.source_id, p.tag) in quoted)
+        quoted = {(q.source, q.participant) for q in self.quotes}
+        return tuple((s, p) for s in self.sources for p in s.participants if (s.id, p.tag) in quoted)
 
     def neighbours(self, cmoc: Cmoc) -> tuple[Cmoc | None, Cmoc | None]:
         """Previous and next CMOC within the same outcome."""
         group = self._groups[cmoc.outcome_group]
         i = self._position_in_group[cmoc.id]
         return (group[i - 1] if i > 0 else None, group[i + 1] if i + 1 < len(group) else None)
-
-    def services_table(self) -> str:
-        """What the theory's source calls its table of services ("Table 1"), or a plain name."""
-        return self.based_on.services_table or "the services"
 
 
 def _index(pairs) -> dict:

@@ -13,7 +13,7 @@ from ..problems import Problem
 from .yamlsource import Record
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
-KINDS = ("study", "cmoc", "quote", "service", "outcome", "theory", "content", "source", "reporting")
+KINDS = ("study", "cmoc", "quote", "service", "outcome", "theory", "content", "source", "reporting", "deidentification")
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "boolean": "true or false", "array": "a list",
                "object": "a group of fields", "null": "empty (null)", "number": "a number"}
 
@@ -85,7 +85,7 @@ def check_record(kind: str, record: Record) -> list[Problem]:
     return [problem for violation in _violations(kind, record.data) for problem in _explain(violation, record)]
 
 
-def field_name(path) -> str:
+def field_name(path) -> str:  # noqa: D401
     """`history → entry 2 → date` for ('history', 1, 'date')."""
     words = []
     for part in path:
@@ -135,7 +135,15 @@ def _explain_one(error: _Violation, record: Record) -> Problem:
                 hint = 'write the tag in quotes, e.g. participant: "#13" (a bare # starts a YAML comment)'
             return Problem(record.file, line, column, f"{name} is empty", hint)
         hint = "put the value in double quotes" if "string" in wanted else f"write {words}"
-        if "boolean" in wanted and isinstance(value, str):
+        if isinstance(value, list) and "array" not in wanted:
+            hint = (f"write {words} on the same line as `{path[-1] if path else 'the field'}:`, not a list: remove the "
+                    "`- ` in front of the line(s) below it (join them into one text if they belong together)")
+        elif isinstance(value, dict) and "object" not in wanted:
+            hint = (f"write {words} after `{path[-1] if path else 'the field'}:` on the same line; the lines indented "
+                    "below it make a group of fields (check the indentation)")
+        elif isinstance(value, str) and "array" in wanted:
+            hint = "write a list: each item on its own line, starting with `- `, indented under the field"
+        elif "boolean" in wanted and isinstance(value, str):
             hint = "write true or false (yes/no are read as text here)"
         return Problem(record.file, line, column, f"{name} must be {words}, not {value!r}", hint)
     if keyword == "enum":
@@ -149,16 +157,24 @@ def _explain_one(error: _Violation, record: Record) -> Problem:
         return Problem(record.file, line, column, f"{name} is empty text", "write the text, or remove the field if it is optional")
     if keyword == "pattern":
         return Problem(record.file, line, column, f"{name} is {value!r}, which is not in the expected form",
-                       (schema.get("description", "check the form") + _example(schema)).strip())
+                       schema.get("x-pattern") or (schema.get("description", "check the form") + _example(schema)).strip())
     if keyword == "maxLength":
         return Problem(record.file, line, column,
                        f"{name} is {len(value)} characters long; at most {expected} fit",
-                       "shorten it (the full wording belongs in the `text` field)")
+                       f"shorten it to {expected} characters or fewer"
+                       + (" (the full wording belongs in the `text` field beside it)" if path and path[-1] == "label" else ""))
     if keyword == "minItems":
         return Problem(record.file, line, column, f"{name} needs at least {expected} entr{'y' if expected == 1 else 'ies'}",
                        "add an entry")
     if keyword == "uniqueItems":
-        return Problem(record.file, line, column, f"{name} lists the same value twice", "remove the repeat")
+        seen, repeated = [], None
+        for item in value if isinstance(value, list) else []:
+            if item in seen:
+                repeated = item
+                break
+            seen.append(item)
+        what = f" ({repeated!r})" if isinstance(repeated, (str, int)) else ""
+        return Problem(record.file, line, column, f"{name} lists the same value twice{what}", "remove the repeat")
     if keyword == "minimum":
         return Problem(record.file, line, column, f"{name} must be at least {expected}", "use a larger number")
     return Problem(record.file, line, column, f"{name} breaks the rule `{keyword}: {expected}`",

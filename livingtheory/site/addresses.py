@@ -61,6 +61,11 @@ def page_of(record) -> str:
     raise TypeError(f"no page shows a {type(record).__name__}")
 
 
+def participant_anchor(source, participant) -> str:
+    """Where a participant's quotes are listed: the quotes page, at the participant."""
+    return f"{QUOTES}#{source.id}-{slug(participant.tag)}"
+
+
 def cite_file(name: str, ext: str) -> str:
     """A citation download: `cite/theory.bib`, `cite/cmoc-03.ris`."""
     return f"cite/{name}.{ext}"

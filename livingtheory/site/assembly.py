@@ -45,6 +45,8 @@ class Page:
     title: str  # as written, for citations (front["title"] is HTML-escaped)
     parts: dict[str, Part]
     links: frozenset[str] = frozenset()  # docs paths and files that the parts link to
+    cited: object = None  # the page's Citation (outputs.citation), or None: not citable
+    cite_name: str | None = None  # the name of its citation downloads: cite/<name>.bib, .ris, .json
 
     @property
     def diagrams(self) -> list[Diagram]:
@@ -153,7 +155,7 @@ def name_of(record) -> str:
     if isinstance(record, Cmoc):
         return f"CMOC {record.number}"
     if isinstance(record, Service):
-        return record.service_type
+        return record.name
     if isinstance(record, Quote):
         return f"quote {record.id}"
     if isinstance(record, (Outcome, SubstantiveTheory, Source)):

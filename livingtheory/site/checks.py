@@ -23,7 +23,7 @@ def address_problems(theory: ProgrammeTheory, project: Path) -> list[Problem]:
     records += [(b, ("vocabulary", "beneficiaries", i, "id")) for i, b in enumerate(theory.study.beneficiaries)]
     for record, field in records:
         address = url(addresses.page_of(record))
-        file = getattr(record, "source", None) or theory.study.source
+        file = getattr(record, "file", None) or theory.study.file
         if address in owners and owners[address] != file:
             problems.append(Problem(file, *locate(project, file, field),
                                     f"the id `{record.id}` would give this record the address of {owners[address]} "
@@ -41,7 +41,7 @@ def reporting_problems(theory: ProgrammeTheory, project: Path, docs_dir: Path) -
     if theory.reporting is None:
         return []
     generated = addresses.all_pages(theory)
-    file = theory.reporting.source
+    file = theory.reporting.file
     contents = {c.id: c for c in theory.content}
     problems = []
     for i, item in enumerate(theory.reporting.items):
@@ -58,7 +58,7 @@ def reporting_problems(theory: ProgrammeTheory, project: Path, docs_dir: Path) -
                     anchor not in {slugify(text, "-") for text in recordtext.headings(content.body)}:
                 problems.append(Problem(file, *locate(project, file, ("items", i, "pages", j)),
                                         f"item {item.item} links the section #{anchor} of {page}, and no heading of "
-                                        f"{content.source} makes that section",
+                                        f"{content.file} makes that section",
                                         "name a section that exists (the heading's words, lower-case, with "
                                         "hyphens), or restore the heading"))
     return problems

@@ -16,17 +16,18 @@ from typing import Callable
 
 from markupsafe import Markup
 
-from ..outputs.citation import page_meta
+from ..outputs.citation import Credits, page_meta
 from ..outputs.downloads import Download, citation_files, data_files
 from ..problems import CannotBuild, TheoryInvalid
-from ..records.editions import Edition, load_editions
-from ..records.loader import load_theory
+from ..records.data import theory_data
+from ..records.editions import Edition, EditionState, edition_of
+from ..records.loader import Loaded, load
 from ..records.model import ProgrammeTheory, Source, Study
 from . import addresses, checks, drawing
 from .addresses import Addresses
 from .assembly import Diagram, Page, fill, front_matter
 from .encode import theme_text
-from .pages import render_site
+from .pages import PUBLISHED, cited_page, render_site
 
 
 class StaticDrawingRequired(CannotBuild):
@@ -47,6 +48,8 @@ class GeneratedSite:
     site_url: str
     edit_base: str | None
     site: Addresses
+    state: EditionState  # the edition this build is, or the draft of the next
+    credits: Credits  # who the live theory credits, for hand-written pages' citations
     not_drawn: str | None = None  # why diagrams are left to the reader's browser (None: they are inline SVG)
     drawn: dict[str, Path] = field(default_factory=dict)  # Mermaid source -> its SVG file
 
@@ -79,10 +82,10 @@ class GeneratedSite:
                                                                       set(entry.values()) <= listed)]
 
     def page_meta(self, path: str, *, title: str | None, edit_url: str | None) -> dict:
-        """Front matter for a hand-written page: the same canonical, edition, citation tags and edit
-        link as a generated page's."""
-        return page_meta(self.study, self.based_on, site_url=self.site_url, path=path,
-                         page_url=self.site.url(path), title=title, edit_url=edit_url)
+        """Front matter for a hand-written page: the same edition banner, citation tags, canonical
+        and edit link as a generated page's."""
+        cited = cited_page(self.state, self.credits, self.site_url, path, title or "")
+        return page_meta(cited, self.state, site_url=self.site_url, page_url=PUBLISHED.url(path), edit_url=edit_url)
 
 
 NOT_IN_NAV = addresses.NOT_IN_NAV
@@ -91,14 +94,19 @@ NOT_IN_NAV = addresses.NOT_IN_NAV
 def check(theory_dir: Path, *, project: Path | None = None, docs_dir: Path | None = None) -> ProgrammeTheory:
     """The checked theory: every rule of the records, and of the site made from them. Raises
     TheoryInvalid listing every problem."""
-    theory_dir = Path(theory_dir)
+    return _checked(Path(theory_dir), project, docs_dir).theory
+
+
+def _checked(theory_dir: Path, project: Path | None, docs_dir: Path | None) -> Loaded:
     project = project or theory_dir.parent
-    theory = load_theory(theory_dir)
-    problems = checks.address_problems(theory, project)
-    problems += checks.reporting_problems(theory, project, docs_dir or project / "docs")
+    loaded = load(theory_dir)
+    problems = list(loaded.problems)
+    if loaded.theory is not None:
+        problems += checks.address_problems(loaded.theory, project)
+        problems += checks.reporting_problems(loaded.theory, project, docs_dir or project / "docs")
     if problems:
-        raise TheoryInvalid(problems)
-    return theory
+        raise TheoryInvalid(problems, incomplete=loaded.incomplete)
+    return loaded
 
 
 def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, project: Path | None = None,
@@ -110,16 +118,18 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     Diagrams are drawn as SVG here (`drawing`); without a browser they are left to the reader's,
     unless `static` (default: when $CI is set), which is what published builds use. `draw=False`
     leaves them to the reader's browser (for tests of everything else)."""
+    theory_dir = Path(theory_dir)
     project = project or theory_dir.parent
     docs_dir = docs_dir or project / "docs"
     for needed in (drawing.MERMAID, *drawing.FONT_FILES.values()):  # pinned in package-lock.json
         if not (project / needed).is_file():
             raise CannotBuild(f"{needed} is missing: run `npm ci` (or `make setup`)")
-    theory = check(theory_dir, project=project, docs_dir=docs_dir)
-    editions = load_editions(theory_dir.parent / "editions")
+    loaded = _checked(theory_dir, project, docs_dir)
+    theory, editions = loaded.theory, loaded.editions
+    state = edition_of(theory.study.version, theory_data(theory), editions)
     site = Addresses(directory_urls=directory_urls)
-    pages = render_site(theory, site=site, edit_base=edit_base, site_url=site_url, editions=editions)
-    citations, data = citation_files(theory, site_url), data_files(theory)
+    pages = render_site(theory, site=site, edit_base=edit_base, site_url=site_url, editions=editions, state=state)
+    citations, data = citation_files(pages), data_files(theory, state.released)
     problems = checks.hidden_pages(pages, docs_dir)
     problems += checks.dangling_links(pages, {d.path for d in (*citations, *data)}, docs_dir)
     if problems:
@@ -128,7 +138,7 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     assets.append((addresses.SCRIPT, Path(__file__).parent / "assets/site.js"))
     generated = GeneratedSite(theory.study, theory.based_on, editions, pages, citations, data, assets,
                               site_settings(theory.study, theory.based_on), addresses.navigation(theory), site_url,
-                              edit_base, site)
+                              edit_base, site, state, Credits.of(theory.study, theory.based_on))
     sources = [d.source for page in pages for d in page.diagrams]
     static = bool(os.environ.get("CI")) if static is None else static
     try:

@@ -18,15 +18,17 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import addresses, diagrams, reference
+from . import addresses, diagrams, evidence, reference
 from .addresses import Addresses, page_of
 from .assembly import Page, PageContext, name_of
 from .encode import attribute_url, markdown_url, page_text
 from ..outputs import citation
-from ..outputs.downloads import cmoc_citation
+from ..outputs.citation import Citation, Credits
 from ..records import editions as editions_, recordtext
 from ..records.data import theory_data
-from ..records.model import Cmoc, Content, Outcome, ProgrammeTheory, Service
+from ..records.editions import Edition, EditionState
+from ..records.model import (Cmoc, Content, Outcome, ProgrammeTheory, Quote, Service, Source, SubstantiveTheory,
+                             version_key)
 from ..records.schema import KINDS
 
 # Compiling the templates is most of a small build's rendering time, so the compiled code is kept
@@ -38,6 +40,9 @@ _ENV = Environment(loader=PackageLoader("livingtheory.site", "templates"), autoe
                    bytecode_cache=_COMPILED)
 _ENV.filters["url"] = markdown_url
 _ENV.filters["href"] = attribute_url
+PUBLISHED = Addresses(directory_urls=True)  # citations and edition links name the published pages
+_KIND = {Cmoc: "cmocs", Outcome: "outcomes", Service: "services", Content: "content", Quote: "quotes",
+         Source: "sources", SubstantiveTheory: "theories"}
 
 
 @dataclass(frozen=True)
@@ -46,33 +51,71 @@ class Render:
     theory: ProgrammeTheory
     site: Addresses
     site_url: str  # the site's root, without an edition folder: pinned citation addresses start here
+    state: EditionState  # the edition this build is, or the draft of the next
     edit_base: str | None = None
-    editions: tuple = ()  # released snapshots, oldest first
+    editions: tuple[Edition, ...] = ()  # released snapshots, oldest first
 
     def page(self, template: str, path: str, source: str | None, *, title: str, hide: tuple[str, ...] = (),
-             searched: bool = True, **values) -> Page:
-        """A page: front matter (title HTML-escaped: MkDocs and Material write titles unescaped) and body."""
+             searched: bool = True, record=None, cite_name: str | None = None, **values) -> Page:
+        """A page: front matter (title HTML-escaped: MkDocs and Material write titles unescaped), its
+        citation (of this edition, or for a draft of the latest that holds the page) and body."""
         here = PageContext(self.theory, path, self.site, self.edit_base)
+        cited = self.cited(path, title, record)
         meta = {"title": html.escape(" ".join(title.split()), quote=False), **({"hide": list(hide)} if hide else {}),
                 **({} if searched else {"search": {"exclude": True}})}
         body = _ENV.get_template(template).render(
             theory=self.theory, study=self.theory.study, here=here, link=here.link, md=here.markdown,
-            md_inline=here.inline_markdown, name=name_of, pages=addresses,
-            edit_url=here.edit(source), title=title, styles=citation.STYLES, **values)
-        return Page(path, meta, body, source, title, here.parts, frozenset(here.links))
+            md_inline=here.inline_markdown, name=name_of, pages=addresses, state=self.state, cited=cited,
+            cite_name=cite_name, edit_url=here.edit(source), title=title, styles=citation.STYLES, **values)
+        return Page(path, meta, body, source, title, here.parts, frozenset(here.links), cited,
+                    cite_name if cited else None)
 
     def href(self, page: str):
         """Links from a page, for diagrams: a docs path -> its URL from that page."""
         return lambda target: self.site.href(target, page)
 
+    def cited(self, path: str, title: str, record=None) -> Citation | None:
+        return cited_page(self.state, Credits.of(self.theory.study, self.theory.based_on), self.site_url, path,
+                          title, record)
+
+
+def cited_page(state: EditionState, credits: Credits, site_url: str, path: str, title: str,
+               record=None) -> Citation | None:
+    """How to cite a page: in this edition; in a draft, as the latest released edition has it (None
+    when no edition has the page yet: it is not citable). `record`: the record the page shows."""
+    page_url = PUBLISHED.url(path)
+    key = record.id if isinstance(record, Cmoc) else path.removesuffix(".md").replace("/", "-")
+    name = None if path == addresses.HOME else title
+    if not state.draft:
+        return citation.cite(credits, site_url=site_url, edition=state.version, released=state.released,
+                             page_url=page_url, title=name, key=key,
+                             record_version=record.version if isinstance(record, Cmoc) else None, doi=state.doi)
+    latest = state.latest
+    if latest is None:
+        return None
+    version = None
+    if record is not None:
+        old = latest.record(_KIND[type(record)], record.id)
+        if old is None:
+            return None
+        if isinstance(record, Cmoc):
+            name, version = f"CMOC {record.number}: {old['title']}", old.get("version")
+    elif latest.pages and path not in latest.pages:
+        return None
+    return citation.cite(Credits.of_edition(latest.data), site_url=site_url, edition=latest.version,
+                         released=latest.released, page_url=page_url, title=name, key=key, record_version=version,
+                         doi=latest.doi)
+
 
 # ----------------------------------------------------------------------------- the pages
 
 def render_site(theory: ProgrammeTheory, *, site: Addresses | None = None, edit_base: str | None = None,
-                site_url: str = "https://example.org/", editions: list | tuple = ()) -> list[Page]:
-    """Every generated page of the site, each with its citation metadata. site_url makes the
-    pinned edition addresses in citations; editions are the released snapshots, oldest first."""
-    r = Render(theory, site or Addresses(), site_url, edit_base, tuple(editions))
+                site_url: str = "https://example.org/", editions: list | tuple = (),
+                state: EditionState | None = None) -> list[Page]:
+    """Every generated page of the site, each with its citation metadata. site_url makes the pinned
+    edition addresses in citations; editions are the released snapshots, oldest first."""
+    state = state or editions_.edition_of(theory.study.version, theory_data(theory), list(editions))
+    r = Render(theory, site or Addresses(), site_url, state, edit_base, tuple(editions))
     pages = [_home(r), *_maps(r), _outcomes_index(r), _changes(r), _fields(r), _services_index(r), _quotes(r),
              _theories(r), _sources(r)]
     if theory.reporting:
@@ -82,17 +125,15 @@ def render_site(theory: ProgrammeTheory, *, site: Addresses | None = None, edit_
     pages += [_service(r, service) for service in theory.services]
     pages += [_content(r, content) for content in theory.content]
     return [replace(page, front={**page.front, **citation.page_meta(
-        theory.study, theory.based_on, site_url=site_url, path=page.path, page_url=r.site.url(page.path),
-        title=None if page.path == addresses.HOME else page.title,
+        page.cited, state, site_url=site_url, page_url=PUBLISHED.url(page.path),
         edit_url=f"{edit_base}{page.source}" if edit_base and page.source else None)}) for page in pages]
 
 
 def _home(r: Render) -> Page:
     theory = r.theory
     example = theory.by_id.get(theory.study.example) if theory.study.example else None
-    return r.page("home.md.j2", addresses.HOME, theory.study.source, title=theory.study.title, hide=("navigation",),
-                  cited=citation.cite(theory.study, theory.based_on, site_url=r.site_url),
-                  schema_kinds=[*KINDS, "common"],
+    return r.page("home.md.j2", addresses.HOME, theory.study.file, title=theory.study.title, hide=("navigation",),
+                  cite_name="theory", schema_kinds=[*KINDS, "common"],
                   reporting_page=page_of(theory.reporting) if theory.reporting else None,
                   example=example or (theory.current[0] if theory.current else None))
 
@@ -112,55 +153,48 @@ def _maps(r: Render) -> list[Page]:
                   for o in theory.outcomes]
         groups = [(o, cmocs) for o, cmocs in groups if cmocs]
         if who is None and overview:  # too many to draw at once: outcomes, then theirs
-            diagram = diagrams.overview_diagram(theory.outcomes, {o.id: len(theory.cmocs_in(o)) for o in theory.outcomes},
-                                                _outcome_links(theory), r.href(path), title=title)
+            diagram = diagrams.overview_diagram(theory, r.href(path), title=title)
         else:
-            diagram = diagrams.map_diagram(groups, r.href(path), title=title,
-                                           beneficiaries=theory.study.beneficiaries) if groups else None
+            diagram = diagrams.map_diagram(theory, groups, r.href(path), title=title) if groups else None
         pages.append(r.page("map.md.j2", path, None, title=title, hide=("toc",), who=who, groups=groups,
                             searched=who is None,  # a view repeats part of the map: found once
                             diagram=diagram, overview=who is None and overview,
+                            legend=diagrams.legend(theory, groups) if diagram and not (who is None and overview) else (),
                             explore=_explorer(r, path) if who is None else None))
     pages.append(r.page("retired.md.j2", addresses.RETIRED, None, title="Retired CMOCs", searched=False))
     return pages
 
 
-def _outcome_links(theory: ProgrammeTheory) -> dict[tuple[str, str], int]:
-    """How many "leads to" relations go from each outcome's CMOCs to another outcome's (current CMOCs)."""
-    links: dict[tuple[str, str], int] = {}
-    for cmoc in theory.current:
-        for relation in cmoc.leads_to:
-            other = theory.get(relation.cmoc_id)
-            if not other.retired and other.outcome_group != cmoc.outcome_group:
-                key = (cmoc.outcome_group, other.outcome_group)
-                links[key] = links.get(key, 0) + 1
-    return links
-
-
 def _explorer(r: Render, path: str) -> dict:
     """What the map's explorer filters on, per CMOC (every CMOC: retired ones are a filter away)."""
     theory = r.theory
-    services, sources, theories, neighbours = {}, {}, {}, {}
+    rows = {}
     for c in theory.cmocs:
-        quotes = theory.quotes_of(c, with_circumstances=True)
-        services[c.id] = " ".join(s.id for s in theory.services_of(c))
-        sources[c.id] = " ".join(dict.fromkeys([q.source_id for q in quotes] + [x.source_id for x in c.supporting_sources]))
-        theories[c.id] = " ".join(t.theory_id for t in c.theories)
-        neighbours[c.id] = " ".join(dict.fromkeys([x.cmoc_id for x in c.leads_to] + [o.id for o, _ in theory.led_to_by(c)]
-                                                  + list(c.replaced_by) + [x.id for x in theory.replaces(c)]))
+        weight = evidence.weigh(theory, c)
+        rows[c.id] = {
+            "services": " ".join(s.id for s in theory.services_of(c)),
+            "sources": " ".join(dict.fromkeys(theory.source_of(e).id for e in c.evidence)),
+            "theories": " ".join(t.theory for t in c.theories),
+            "directions": " ".join(dict.fromkeys(e.direction for e in c.evidence)),
+            "relations": " ".join(dict.fromkeys(x.type for x in (*c.relations, *(x for _, x in theory.related_from(c))))),
+            "neighbours": " ".join(dict.fromkeys([x.cmoc for x in c.relations] + [o.id for o, _ in theory.related_from(c)]
+                                                 + list(c.replaced_by) + [x.id for x in theory.replaces(c)])),
+            "weight": weight}
     statuses = list(dict.fromkeys(c.status for c in theory.cmocs))
     filters = [
         ("outcome", "Outcome", [("", "all"), *((o.id, o.name) for o in theory.outcomes)]),
         ("beneficiary", "Who benefits", [("", "all"), *((b.id, b.name) for b in theory.study.beneficiaries)]),
-        ("service", "Service", [("", "all"), *((s.id, s.service_type) for s in theory.services)]),
+        ("service", "Service", [("", "all"), *((s.id, s.name) for s in theory.services)]),
         ("source", "Source", [("", "all"), *((s.id, s.name) for s in theory.sources)]),
-        ("status", "Status", [("", "current"), ("all", "all, retired too"), *((s, s) for s in statuses)]),
+        ("status", "Status", [("", "current"), ("all", "all, retired too"), ("contested", "contested"),
+                              *((s, s) for s in statuses)]),
+        ("direction", "Evidence", [("", "any"), *((d, evidence.DIRECTION_NAMES[d]) for d in evidence.DIRECTIONS)]),
+        ("relation", "Relation", [("", "any"), *((t.id, t.name) for t in theory.study.vocabulary.relation_types)]),
         ("theory", "Substantive theory", [("", "all"), *((t.id, t.name) for t in theory.theories)]),
         ("focus", "Focus on", [("", "none"), *((c.id, f"CMOC {c.number}: {c.title}") for c in theory.cmocs)]),
     ]
     groups = [(o, theory.cmocs_in(o, retired=True)) for o in theory.outcomes]
-    return {"filters": filters, "groups": [(o, cmocs) for o, cmocs in groups if cmocs], "services": services,
-            "sources": sources, "theories": theories, "neighbours": neighbours,
+    return {"filters": filters, "groups": [(o, cmocs) for o, cmocs in groups if cmocs], "rows": rows,
             "url": lambda record: r.site.href(page_of(record), path)}
 
 
@@ -171,51 +205,67 @@ def _outcomes_index(r: Render) -> Page:
 def _outcome(r: Render, outcome: Outcome) -> Page:
     path, theory = page_of(outcome), r.theory
     cmocs = theory.cmocs_in(outcome)
-    diagram = diagrams.map_diagram([(outcome, list(cmocs))], r.href(path), title=f"CMOCs for the outcome {outcome.name}") \
-        if 0 < len(cmocs) <= DRAWN_UP_TO else None
-    return r.page("outcome.md.j2", path, outcome.source, title=f"Outcome: {outcome.name}", outcome=outcome, cmocs=cmocs,
-                  retired=[c for c in theory.cmocs_in(outcome, retired=True) if c.retired],
-                  explore=r.site.href(addresses.MAP, path) + f"?outcome={outcome.id}", diagram=diagram)
+    diagram = diagrams.map_diagram(theory, [(outcome, list(cmocs))], r.href(path),
+                                   title=f"CMOCs for the outcome {outcome.name}") if 0 < len(cmocs) <= DRAWN_UP_TO else None
+    return r.page("outcome.md.j2", path, outcome.file, title=f"Outcome: {outcome.name}", record=outcome, outcome=outcome,
+                  cmocs=cmocs, retired=[c for c in theory.cmocs_in(outcome, retired=True) if c.retired],
+                  explore=r.site.href(addresses.MAP, path) + f"?outcome={outcome.id}", diagram=diagram,
+                  legend=diagrams.legend(theory, [(outcome, list(cmocs))]) if diagram else ())
 
 
 def _cmoc(r: Render, cmoc: Cmoc) -> Page:
     path, theory = page_of(cmoc), r.theory
     outcome = theory.get(cmoc.outcome_group)
     previous, following = theory.neighbours(cmoc)
-    quotes = theory.quotes_of(cmoc, with_circumstances=True)
-    by_source = []
-    for source in theory.sources:
-        people = [p for p in theory.participants_of(cmoc) if p.source_id == source.id]
-        roles = ", ".join(f"{n} {x.name}" for x in theory.study.roles if (n := sum(p.role == x.id for p in people)))
-        by_source.append((source, people, roles))
-    return r.page("cmoc.md.j2", path, cmoc.source, title=f"CMOC {cmoc.number}: {cmoc.title}", cmoc=cmoc, outcome=outcome,
-                  previous=previous, following=following, quotes=theory.quotes_of(cmoc),
-                  services=theory.services_of(cmoc), evidence_by_source=[row for row in by_source if row[1]],
-                  quote_count=len(quotes), replaces=theory.replaces(cmoc), led_to_by=theory.led_to_by(cmoc),
-                  cited=cmoc_citation(theory, cmoc, r.site_url),
+    return r.page("cmoc.md.j2", path, cmoc.file, title=f"CMOC {cmoc.number}: {cmoc.title}", record=cmoc,
+                  cite_name=cmoc.id, cmoc=cmoc, outcome=outcome, previous=previous, following=following,
+                  weight=evidence.weigh(theory, cmoc), by_direction=evidence.by_direction(theory, cmoc),
+                  replaces=theory.replaces(cmoc), successors=theory.successors(cmoc) if cmoc.retired else (),
+                  related_from=theory.related_from(cmoc), trail=_version_trail(r, cmoc),
+                  map_url=r.site.href(addresses.MAP, path) + f"?focus={cmoc.id}",
                   diagram=diagrams.cmoc_diagram(cmoc, outcome, r.href(path)))
+
+
+def _version_trail(r: Render, cmoc: Cmoc) -> list[dict]:
+    """Each version of the CMOC that an edition published, oldest first: where a reader following
+    an old citation finds what the CMOC said then, and what changed since."""
+    trail, seen = [], set()
+    for edition in r.editions:
+        old = edition.record("cmocs", cmoc.id)
+        if not old or old["version"] in seen:
+            continue
+        seen.add(old["version"])
+        trail.append({"edition": edition.version, "released": edition.released, "version": old["version"],
+                      "statement": old["statement"], "status": old["status"],
+                      "parts": [(part, (old.get(part) or {}).get("text", "")) for part in ("context", "mechanism", "outcome")],
+                      "url": f"{r.site_url}{edition.version}/{PUBLISHED.url(page_of(cmoc))}",
+                      "current": old["version"] == cmoc.version})
+    return trail
 
 
 def _services_index(r: Render) -> Page:
     theory = r.theory
-    # service x outcome evidence matrix: for each cell, the current CMOCs of that outcome the service's quotes support
-    matrix = {s.id: {o.id: [c for c in theory.cmocs_of_service(s) if c.outcome_group == o.id and not c.retired]
-                     for o in theory.outcomes} for s in theory.services}
+    # service x outcome evidence matrix: each cell, the current CMOCs of that outcome on which quotes from
+    # participants speaking from that service bear, by direction (support and contrary evidence apart)
+    matrix = {s.id: evidence.matrix_row(theory, s) for s in theory.interviewed}
     return r.page("services.md.j2", addresses.SERVICES, None, title="Services", hide=("toc", "navigation"),
                   matrix=matrix)
 
 
 def _service(r: Render, service: Service) -> Page:
     theory = r.theory
-    return r.page("service.md.j2", page_of(service), service.source, title=f"Service: {service.service_type}",
-                  searched=False, service=service, described_in=theory.get(service.source_id),
-                  participants=theory.participants_of_service(service), cmocs=theory.cmocs_of_service(service),
+    return r.page("service.md.j2", page_of(service), service.file, title=f"Service: {service.name}", record=service,
+                  searched=False, service=service, described_in=theory.get(service.source),
+                  participants=theory.participants_of_service(service),
+                  uses=evidence.cmocs_by_direction(theory.evidence_of_service(service)),
                   quotes=theory.quotes_of_service(service))
 
 
 def _quotes(r: Render) -> Page:
     # Not indexed for search: every quote is indexed once, on its CMOC's page.
-    return r.page("quotes.md.j2", addresses.QUOTES, None, title="Quotes", searched=False)
+    cited = {e.quote for c in r.theory.cmocs for e in c.evidence if e.quote}
+    return r.page("quotes.md.j2", addresses.QUOTES, None, title="Quotes", searched=False,
+                  uncited=[q for q in r.theory.quotes if q.id not in cited])
 
 
 def _theories(r: Render) -> Page:
@@ -223,7 +273,9 @@ def _theories(r: Render) -> Page:
 
 
 def _sources(r: Render) -> Page:
-    return r.page("sources.md.j2", addresses.SOURCES, None, title="Sources of evidence")
+    theory = r.theory
+    return r.page("sources.md.j2", addresses.SOURCES, None, title="Sources of evidence",
+                  uses={s.id: evidence.cmocs_by_direction(theory.uses_of_source(s)) for s in theory.sources})
 
 
 def _changes(r: Render) -> Page:
@@ -235,19 +287,21 @@ def _changes(r: Render) -> Page:
         diffs.append((edition, editions_.diff(before, edition.data) if before else None))
         if before:
             previous_of[edition.version] = before.version
-    unreleased = editions_.diff(editions[-1], theory_data(theory)) if editions else []
+    unreleased = editions_.diff(editions[-1], theory_data(theory)) if editions and r.state.draft else []
     by_version: dict[str, list] = {}
-    for cmoc in theory.cmocs:
-        for entry in cmoc.history:
-            by_version.setdefault(entry.theory_version, []).append((cmoc, entry))
-    history = sorted(by_version.items(), key=lambda item: editions_.version_key(item[0]), reverse=True)
+    for record in (*theory.cmocs, *theory.quotes, *theory.outcomes, *theory.services, *theory.sources,
+                   *theory.theories, *theory.content):
+        for entry in record.history:
+            by_version.setdefault(entry.theory_version, []).append((record, entry))
+    history = sorted(by_version.items(), key=lambda item: version_key(item[0]), reverse=True)
     return r.page("changes.md.j2", addresses.CHANGES, None, title="What changed", searched=False,
                   editions=editions, edition_diffs=list(reversed(diffs)), previous_of=previous_of,
                   unreleased=unreleased, history=history, kinds=editions_.KINDS)
 
 
 def _fields(r: Render) -> Page:
-    return r.page("fields.md.j2", addresses.FIELDS, None, title="Field reference", kinds=reference.field_reference())
+    return r.page("fields.md.j2", addresses.FIELDS, None, title="Field reference",
+                  kinds=reference.field_reference(r.theory))
 
 
 def _reporting(r: Render) -> Page:
@@ -264,10 +318,10 @@ def _reporting(r: Render) -> Page:
             if anchor and isinstance(record, Content):
                 names[target] += ": " + next((h for h in recordtext.headings(record.body) if slugify(h, "-") == anchor),
                                              anchor)
-    return r.page("reporting.md.j2", path, reporting.source, title=f"{reporting.standard} reporting items",
+    return r.page("reporting.md.j2", path, reporting.file, title=f"{reporting.standard} reporting items",
                   reporting=reporting, page_names=names,
                   relative_link=lambda target: Markup(r.site.link(target, path)))
 
 
 def _content(r: Render, content: Content) -> Page:
-    return r.page("content.md.j2", page_of(content), content.source, title=content.title, content=content)
+    return r.page("content.md.j2", page_of(content), content.file, title=content.title, record=content, content=content)

@@ -1,13 +1,15 @@
 // The site's one script, a few lines and no library. Tables too wide for the screen scroll in a
-// box that takes the keyboard (WCAG 2.1.1; axe: scrollable-region-focusable).
+// box that takes the keyboard (WCAG 2.1.1; axe: scrollable-region-focusable); each citation has a
+// button that copies it.
 //
-// The map's explorer: filter the CMOCs by outcome, beneficiary, service, source, status and
-// substantive theory, or focus on one CMOC and its neighbours. The view is kept in the page's
-// address (?outcome=hope&focus=cmoc-03), so it can be shared and cited. Without JavaScript the
-// full list is shown. Nothing is fetched: the list and its data are in the page.
+// The map's explorer: filter the CMOCs by outcome, beneficiary, service, source, status, evidence
+// direction, relation type and substantive theory, or focus on one CMOC and its neighbours. The
+// view is kept in the page's address (?outcome=hope&focus=cmoc-03), so it can be shared and cited;
+// an address naming something the theory does not have says so. Without JavaScript the full list
+// is shown. Nothing is fetched: the list and its data are in the page.
 (function () {
   "use strict";
-  var FIELDS = ["outcome", "beneficiary", "service", "source", "status", "theory", "focus"];
+  var FIELDS = ["outcome", "beneficiary", "service", "source", "status", "direction", "relation", "theory", "focus"];
 
   function scrollableTables() {
     document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
@@ -19,24 +21,51 @@
     });
   }
 
+  function copyButtons() {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll(".citation").forEach(function (block) {
+      var button = block.querySelector(".citation-copy");
+      var text = block.querySelector(".citation-text");
+      if (!button || !text || button.dataset.ready) return;
+      button.dataset.ready = "1";
+      button.hidden = false;
+      button.setAttribute("aria-label", "Copy the " + block.querySelector("strong").textContent + " citation");
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(text.textContent.trim()).then(function () {
+          button.textContent = "Copied";
+          setTimeout(function () { button.textContent = "Copy"; }, 2000);
+        });
+      });
+    });
+  }
+
   function init() {
     scrollableTables();
+    copyButtons();
     var form = document.querySelector("form.explore");
     if (!form || form.dataset.ready) return;
     form.dataset.ready = "1";
     form.hidden = false;
     var items = Array.prototype.slice.call(document.querySelectorAll(".explore-list li[data-cmoc]"));
     var params = new URLSearchParams(window.location.search);
+    var unknown = [];
     FIELDS.forEach(function (name) {
       var value = params.get(name);
-      if (value !== null && form.elements[name]) form.elements[name].value = value;
+      var select = form.elements[name];
+      if (value === null || !select) return;
+      if (Array.prototype.some.call(select.options, function (o) { return o.value === value; })) select.value = value;
+      else unknown.push(name + " " + value);
     });
-    form.addEventListener("change", function () { apply(form, items, true); });
-    form.addEventListener("reset", function () { setTimeout(function () { apply(form, items, true); }, 0); });
-    apply(form, items, false);
+    form.addEventListener("change", function () { apply(form, items, true, []); });
+    form.addEventListener("reset", function () { setTimeout(function () { apply(form, items, true, []); }, 0); });
+    apply(form, items, false, unknown);
   }
 
-  function apply(form, items, remember) {
+  function has(list, value) {
+    return (" " + list + " ").indexOf(" " + value + " ") >= 0;
+  }
+
+  function apply(form, items, remember, unknown) {
     var chosen = {};
     FIELDS.forEach(function (name) { chosen[name] = form.elements[name] ? form.elements[name].value : ""; });
     var focus = chosen.focus ? items.filter(function (li) { return li.dataset.cmoc === chosen.focus; })[0] : null;
@@ -44,13 +73,13 @@
     var shown = 0;
     items.forEach(function (li) {
       var d = li.dataset;
-      var ok = (!chosen.outcome || d.outcome === chosen.outcome) &&
+      var status = chosen.status === "all" || (chosen.status === "contested" ? d.contested === "yes" :
+        chosen.status ? d.status === chosen.status : d.current === "yes");
+      var ok = status && (!chosen.outcome || d.outcome === chosen.outcome) &&
         (!chosen.beneficiary || d.beneficiary === chosen.beneficiary) &&
-        (!chosen.service || (" " + d.services + " ").indexOf(" " + chosen.service + " ") >= 0) &&
-        (!chosen.source || (" " + d.sources + " ").indexOf(" " + chosen.source + " ") >= 0) &&
-        (!chosen.theory || (" " + d.theories + " ").indexOf(" " + chosen.theory + " ") >= 0) &&
-        (chosen.status === "all" || (chosen.status ? d.status === chosen.status : d.current === "yes")) &&
-        (!near || near.indexOf(d.cmoc) >= 0);
+        (!chosen.service || has(d.services, chosen.service)) && (!chosen.source || has(d.sources, chosen.source)) &&
+        (!chosen.theory || has(d.theories, chosen.theory)) && (!chosen.direction || has(d.directions, chosen.direction)) &&
+        (!chosen.relation || has(d.relations, chosen.relation)) && (!near || near.indexOf(d.cmoc) >= 0);
       li.hidden = !ok;
       if (ok) shown += 1;
     });
@@ -58,7 +87,12 @@
       group.hidden = !group.querySelector("li[data-cmoc]:not([hidden])");
     });
     var count = document.querySelector(".explore-count");
-    if (count) count.textContent = shown + " of " + items.length + " CMOCs shown";
+    if (count) {
+      count.textContent = (unknown.length ? "This theory has no " + unknown.join(", no ") + ": showing the rest. " : "") +
+        shown + " of " + items.length + " CMOCs shown" +
+        (focus ? ": CMOC " + focus.querySelector("a").textContent.split(":")[0].replace("CMOC ", "") +
+          (shown === 1 ? ", which is related to no other CMOC" : " and the CMOCs it is related to") : "");
+    }
     if (remember) {
       var query = new URLSearchParams();
       FIELDS.forEach(function (name) { if (chosen[name]) query.set(name, chosen[name]); });

@@ -1,0 +1,166 @@
+"""Records written for a contributor: the next free ID, the versions and history a change needs,
+and placeholders (`<<fill in: ...>>`) that `check` refuses until they are replaced.
+
+Each function returns the files to write (path -> text) and writes nothing itself, so that a
+command writes them all or none; existing files are edited as text, keeping their comments.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ..problems import Problem, TheoryInvalid
+from ..records.editions import Edition
+from ..records.lifecycle import next_minor
+from ..records.model import ProgrammeTheory, version_key
+
+PLACEHOLDER = "<<fill in"
+MODELINE = "# yaml-language-server: $schema=../../livingtheory/records/schemas/{kind}.schema.json\n"
+
+
+def fill_in(what: str) -> str:
+    return f"{PLACEHOLDER}: {what}>>"
+
+
+def q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML scalar
+
+
+def next_id(folder: Path, prefix: str) -> str:
+    stems = [p.stem for p in folder.glob(f"{prefix}-*.yaml")]
+    numbers = [int(m.group(1)) for stem in stems if (m := re.fullmatch(rf"{prefix}-(\d+)", stem))]
+    width = max([2] + [len(stem) - len(prefix) - 1 for stem in stems])
+    return f"{prefix}-{max(numbers, default=0) + 1:0{width}d}"
+
+
+def refused(file: str, message: str, fix: str) -> TheoryInvalid:
+    return TheoryInvalid([Problem(file, 0, 0, message, fix)])
+
+
+# ----------------------------------------------------------------------------- versions
+
+def change_version(theory_dir: Path, theory: ProgrammeTheory, editions: list[Edition]) -> tuple[str, dict[Path, str]]:
+    """The theory version a change is released in, and the edit of study.yaml that raises it when
+    the theory is still at its latest edition's version."""
+    version = theory.study.version
+    if not editions or version_key(version) > version_key(editions[-1].version):
+        return version, {}
+    raised = next_minor(editions[-1].version)
+    path = theory_dir / "study.yaml"
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(r'^(  version: )"?[0-9.]+"?', rf'\g<1>"{raised}"', text, count=1, flags=re.M)
+    return raised, {path: edited}
+
+
+# ----------------------------------------------------------------------------- a new CMOC
+
+def cmoc_text(cmoc_id: str, *, title: str, outcome: str, beneficiary: str, today: str, theory_version: str,
+              context: tuple[str, str] | None = None, mechanism: tuple[str, str] | None = None,
+              result: tuple[str, str] | None = None, summary: str | None = None, quotes=(),
+              rationale: str | None = None, change: str = "Proposed.") -> str:
+    """A proposed CMOC; what is not given is a placeholder. The statement is made from the parts,
+    so that they stay word for word in it."""
+    context = context or (fill_in("a short label for the context"), fill_in("the context, in full"))
+    mechanism = mechanism or (fill_in("a short label for the mechanism"), fill_in("the mechanism, in full"))
+    result = result or (fill_in("a short label for the outcome"), fill_in("the outcome, in full"))
+    statement = f"When {context[1]} (C), {result[1]} (O), because {mechanism[1]} (M)"
+    summary = summary or fill_in("the explanatory summary, in Markdown; link other records as [[cmoc-01]]")
+    evidence = "".join(f"  - {{quote: {quote}, direction: supports}}\n" for quote in quotes) or None
+    return MODELINE.format(kind="cmoc") + f"""id: {cmoc_id}
+title: {q(title)}
+outcome_group: {outcome}
+beneficiary: {beneficiary}
+statement: {q(statement)}
+context:
+  label: {q(context[0])}
+  text: {q(context[1])}
+mechanism:
+  label: {q(mechanism[0])}
+  text: {q(mechanism[1])}
+outcome:
+  label: {q(result[0])}
+  text: {q(result[1])}
+summary: |-
+{_indent(summary)}
+evidence:{chr(10) + evidence if evidence else " []" + chr(10)}not_triggered: []
+theories: []
+status: proposed
+version: "0.1"
+history:
+  - date: {q(today)}
+    theory_version: {q(theory_version)}
+    version: "0.1"
+    status: proposed
+    change: {q(change)}
+    rationale: {q(rationale or fill_in("why this CMOC is proposed: the analysts' memo"))}
+    evidence: [{", ".join(quotes)}]
+"""
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line if line.strip() else "" for line in text.strip().splitlines())
+
+
+def new_cmoc(theory_dir: Path, theory: ProgrammeTheory, editions: list[Edition], *, outcome: str, beneficiary: str,
+             title: str, today: str) -> dict[Path, str]:
+    if outcome not in {o.id for o in theory.outcomes}:
+        raise refused(f"{theory_dir.name}/outcomes", f"`{outcome}` is not an outcome of the theory",
+                      "use one of: " + ", ".join(o.id for o in theory.outcomes))
+    if beneficiary not in {b.id for b in theory.study.beneficiaries}:
+        raise refused(theory.study.file, f"`{beneficiary}` is not a beneficiary of the theory",
+                      "use one of: " + ", ".join(b.id for b in theory.study.beneficiaries))
+    version, files = change_version(theory_dir, theory, editions)
+    cmoc_id = next_id(theory_dir / "cmocs", "cmoc")
+    files[theory_dir / "cmocs" / f"{cmoc_id}.yaml"] = cmoc_text(cmoc_id, title=title, outcome=outcome,
+                                                                beneficiary=beneficiary, today=today,
+                                                                theory_version=version)
+    return files
+
+
+# ----------------------------------------------------------------------------- a new quote
+
+def new_quote(theory_dir: Path, theory: ProgrammeTheory, editions: list[Edition], *, source: str, participant: str,
+              cmoc: str, direction: str, text: str, today: str) -> dict[Path, str]:
+    """The quote, its evidence entry in the CMOC, and what that change to the CMOC needs: a new
+    minor version and a history entry when the CMOC was released as it stands."""
+    if source not in {s.id for s in theory.sources}:
+        raise refused(f"{theory_dir.name}/sources", f"`{source}` is not a source of the theory",
+                      "use one of: " + ", ".join(s.id for s in theory.sources))
+    tags = [p.tag for p in theory.get(source).participants]
+    if participant not in tags:
+        raise refused(theory.get(source).file, f"participant {participant} is not listed in `{source}`",
+                      "use one of: " + (", ".join(tags) or "none yet") + "; or add them to its `participants`")
+    if cmoc not in {c.id for c in theory.cmocs}:
+        raise refused(f"{theory_dir.name}/cmocs", f"`{cmoc}` is not a CMOC of the theory", "name a CMOC by its id")
+    if not " ".join(text.split()):
+        raise refused(f"{theory_dir.name}/quotes", "the quote is empty", "give its words, as said")
+    version, files = change_version(theory_dir, theory, editions)
+    quote_id = next_id(theory_dir / "quotes", "quote")
+    files[theory_dir / "quotes" / f"{quote_id}.yaml"] = MODELINE.format(kind="quote") + \
+        f"id: {quote_id}\nsource: {source}\nparticipant: {q(participant)}\ntext: {q(' '.join(text.split()))}\n"
+    record = theory.get(cmoc)
+    path = theory_dir / "cmocs" / f"{cmoc}.yaml"
+    edited = add_evidence(path.read_text(encoding="utf-8"), f"{{quote: {quote_id}, direction: {direction}}}")
+    released = editions[-1].record("cmocs", cmoc) if editions else None
+    if released and released["version"] == record.version:  # released as it stands: this change is recorded
+        bumped = next_minor(record.version)
+        edited = re.sub(r'^version: "?[0-9.]+"?', f'version: "{bumped}"', edited, count=1, flags=re.M)
+        edited = edited.rstrip("\n") + f"""
+  - date: {q(today)}
+    theory_version: {q(version)}
+    version: {q(bumped)}
+    status: {record.status}
+    change: {q(f"Cites {quote_id} ({direction}).")}
+    rationale: {q(fill_in(f"why {quote_id} bears on this CMOC"))}
+    evidence: [{quote_id}]
+"""
+    files[path] = edited
+    return files
+
+
+def add_evidence(text: str, entry: str) -> str:
+    """A CMOC's text with one more `evidence` item (after the last one, or in place of `[]`)."""
+    if re.search(r"^evidence: \[\]\s*$", text, re.M):
+        return re.sub(r"^evidence: \[\]\s*$", f"evidence:\n  - {entry}", text, count=1, flags=re.M)
+    return re.sub(r"^(evidence:\n(?:  .*\n)*)", lambda m: m.group(1) + f"  - {entry}\n", text, count=1, flags=re.M)

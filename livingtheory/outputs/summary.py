@@ -1,0 +1,68 @@
+"""The pull-request summary: what a change does to the theory, record by record and field by field
+(the same comparison as the site's "What changed"), as GitHub-flavoured Markdown.
+
+Record text is untrusted and the summary is what a reviewer trusts: every value from a record is
+written as an inline code span on one line (`literal`), so that no title can open a comment, a
+heading, a link or an image, or hide the lines that follow it.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..problems import TheoryInvalid
+from ..records.data import theory_data
+from ..records.editions import KINDS, Edition, diff
+from ..records.loader import load_theory
+from ..site import addresses
+
+
+def literal(text) -> str:
+    """Text as one inline code span: shown as written, never read as Markdown or HTML."""
+    text = " ".join(str(text).split()) or " "
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def change_summary(repo: Path, base: str, *, preview: str | None = None) -> str:
+    """Markdown: what the working tree's theory changes against the theory at git ref `base`."""
+    current = load_theory(repo / "theory")
+    lines = [f"## Theory change against {literal(base)}", ""]
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(repo), "archive", base, "theory"], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        try:
+            before = load_theory(Path(tmp) / "theory", editions_dir=Path(tmp) / "no-editions")
+        except TheoryInvalid:  # e.g. a change of the records' model: say so, do not fail the job
+            return "\n".join(lines + [f"The theory at {literal(base)} cannot be read by this version of the tools, so "
+                                      "no record-by-record comparison is given.", ""])
+    changes = diff(Edition(before.study.version, "", theory_data(before)), theory_data(current))
+    for kind, heading in KINDS:
+        these = [c for c in changes if c.kind == kind]
+        counts = {what: [c for c in these if c.change == what] for what in ("added", "changed", "removed")}
+        lines.append(f"- {heading}: " + ", ".join(f"{len(v)} {what}" for what, v in counts.items()))
+        for change in these:
+            fields = "; ".join(f"{f.field}: {literal(f.before or '(none)')} → {literal(f.after or '(none)')}"
+                               if f.field in ("Status", "Version") else f.field for f in change.fields)
+            name = f"{literal(change.record_id)} ({literal(change.title)})"
+            page = _page(current, change.record_id) if preview and change.change != "removed" else None
+            if page is not None:
+                name += f" [preview]({preview.rstrip('/')}/{page})"
+            lines.append(f"  - {change.change} {name}" + (f": {fields}" if fields else ""))
+    if before.study.version != current.study.version:
+        lines.append(f"- Theory version: {literal(before.study.version)} → {literal(current.study.version)}")
+    return "\n".join(lines) + "\n"
+
+
+def _page(theory, record_id: str) -> str | None:
+    """The preview address of the page that shows a record (its id comes from a checked record)."""
+    record = theory.by_id.get(record_id)
+    if record is None:
+        return None
+    try:
+        return addresses.Addresses().url(addresses.page_of(record))
+    except TypeError:
+        return None

@@ -1,35 +1,60 @@
 # The two commands a newcomer needs (see README):
-#   make serve   set up, then build and serve the site at http://127.0.0.1:8000
-#   make test    set up, then check the theory and run the whole test suite
+#   make serve   set up what the site needs, then build and serve it at http://127.0.0.1:8000
+#   make test    set up everything, then check the theory and run the whole test suite
 VENV ?= .venv
+ZENSICAL_VENV ?= .venv-zensical
 export NO_MKDOCS_2_WARNING := 1  # silence the MkDocs 2.0 banner; our exit plan is in CHANGELOG
 PY := $(VENV)/bin/python
+CHROMIUM ?= $(or $(LIVINGTHEORY_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: setup serve build docs check test benchmark release clean
+.PHONY: setup setup-site setup-records chromium serve build docs check test benchmark release new-theory clean
 
-ZENSICAL_VENV ?= .venv-zensical
+# What each command installs: records (the CLI, the forms workflow), site (serve, build,
+# publish: + Node packages for the diagrams), setup (the tests: + test libraries and Zensical).
+setup-records: $(VENV)/.site
+setup-site: $(VENV)/.site node_modules/.installed
+setup: setup-site $(VENV)/.tests $(ZENSICAL_VENV)/.installed chromium
 
-setup: $(VENV)/.installed node_modules/.installed $(ZENSICAL_VENV)/.installed
-
-$(VENV)/.installed: requirements.txt pyproject.toml
+$(VENV)/.site: requirements.txt pyproject.toml
+	@echo "== Python packages for the site (requirements.txt) into $(VENV)"
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.tests: $(VENV)/.site requirements-test.txt
+	@echo "== Python packages for the tests (requirements-test.txt) into $(VENV)"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps cffconvert==2.0.0
 	touch $@
 
 $(ZENSICAL_VENV)/.installed: requirements-zensical.txt
+	@echo "== Zensical (requirements-zensical.txt) into $(ZENSICAL_VENV), for the tests that build with it"
 	python3 -m venv $(ZENSICAL_VENV)
 	$(ZENSICAL_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-zensical.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "== Node packages (package-lock.json): Mermaid, the diagram font, the preview's search shim"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-serve: setup
+# Diagrams are drawn at build time in Chromium, as the published site draws them. Installed where
+# this machine lets us (Debian or Ubuntu, as root); otherwise the exact command is printed, and the
+# build says that diagrams are left to the reader's browser.
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then echo "== Chromium: $(CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "== Chromium: installing Debian's chromium (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "== Chromium is not installed at $(CHROMIUM): diagrams will be drawn by the reader's browser, not as" \
+	  "published, and the browser tests cannot run. Install it: sudo apt-get install -y chromium (Debian, Ubuntu:" \
+	  "chromium-browser), or point LIVINGTHEORY_CHROMIUM at a Chromium or Chrome executable."; fi
+
+serve: setup-site chromium
+	@echo "== Building the site from theory/ and serving it; open the address below. Edits to theory/ rebuild it."
 	$(VENV)/bin/mkdocs serve
 
-build: setup
+build: setup-site
 	$(VENV)/bin/mkdocs build --strict
 
 # The whole site as a docs tree and config for any builder (build/docs-tree), built by Zensical.
@@ -37,16 +62,17 @@ docs: setup
 	$(PY) -m livingtheory docs build/docs-tree
 	cd build/docs-tree && $(CURDIR)/$(ZENSICAL_VENV)/bin/zensical build
 
-check: setup
+check: setup-records
 	$(PY) -m livingtheory check
 
+# Progress as it goes (a dot per test, with the percentage), and each skipped test's reason at the end.
 test: setup
 	$(PY) -m livingtheory check
-	$(PY) -m pytest
+	$(PY) -m pytest -rs
 
 # Freeze the theory's current version as an edition (editions/<version>.json) and publish it with
 # mike on the gh-pages branch, under <version>/ with latest/ redirecting to it. Commit the snapshot.
-release: setup
+release: setup-site
 	$(PY) -m livingtheory release
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/mike deploy --update-aliases --alias-type=redirect \
 	  "$$($(PY) -m livingtheory version)" latest
@@ -56,4 +82,4 @@ benchmark: setup
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf site build .pytest_cache test-artifacts
+	rm -rf site build .pytest_cache test-artifacts preview

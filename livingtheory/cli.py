@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     release.add_argument("--date", help="the release date, YYYY-MM-DD (default: today)")
     version = commands.add_parser("version", help="print the theory's current version (theory/study.yaml)")
     version.add_argument("theory_dir", nargs="?", default="theory", type=Path)
+    version.add_argument("--edition", action="store_true", help="print it only if the theory is that released "
+                         "edition, as released (exit 1 otherwise): the publishing workflow republishes it then")
     withdraw = commands.add_parser("withdraw", help="withdraw a quote: its words leave the records, every released "
                                    "snapshot and so every page, download and search index built from them")
     withdraw.add_argument("quote", help="the quote's id, e.g. quote-06")
@@ -62,6 +64,19 @@ def _parser() -> argparse.ArgumentParser:
                                  "nothing released was altered or added other than by `release` and `withdraw`")
     verify.add_argument("--base", default="origin/main")
     verify.add_argument("theory_dir", nargs="?", default="theory", type=Path)
+    doi = commands.add_parser("record-doi", help="record the DOI an archive (Zenodo) minted for a released edition")
+    doi.add_argument("version", help="the edition, e.g. 1.0")
+    doi.add_argument("doi", help="its version DOI, e.g. 10.5281/zenodo.1234567")
+    doi.add_argument("theory_dir", nargs="?", default="theory", type=Path)
+    again = commands.add_parser("republish-editions", help="at an edition's tag: take editions/ from REF (main) up to "
+                                "that edition, so that its pages are built again with its DOI and withdrawals")
+    again.add_argument("version", help="the edition being rebuilt, e.g. 1.0")
+    again.add_argument("--from", dest="ref", default="origin/main", help="where the manifest is kept (default: origin/main)")
+    again.add_argument("theory_dir", nargs="?", default="theory", type=Path)
+    pdf = commands.add_parser("pdf", help="print a built site (mkdocs build) as the edition's archival PDF")
+    pdf.add_argument("site", type=Path, help="the built site (directory URLs, as published)")
+    pdf.add_argument("out", type=Path, help="the PDF to write")
+    pdf.add_argument("theory_dir", nargs="?", default="theory", type=Path)
     new = commands.add_parser("new", help="write a new record with the next free ID")
     new_kinds = new.add_subparsers(dest="kind", required=True)
     new_cmoc = new_kinds.add_parser("cmoc", help="a proposed CMOC with placeholders to fill in")
@@ -83,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="Markdown summary of the theory change against a git ref")
     summary.add_argument("--base", default="origin/main")
     summary.add_argument("--preview", help="the address of this change's preview, to link each changed record")
+    summary.add_argument("--pull-request", type=int, help="link the preview published for this pull request "
+                         "(<site_url>preview/pr-<number>/, site_url from mkdocs.yml)")
     docs = commands.add_parser("docs", help="write the whole site as a docs tree and a config (OUT/docs, "
                                "OUT/mkdocs.yml) that MkDocs, ProperDocs or Zensical build without hooks")
     docs.add_argument("out", type=Path)
@@ -115,6 +132,13 @@ def _version(args) -> int:
     problems = problems or check_record("study", record)
     if problems:
         raise TheoryInvalid(problems)
+    if args.edition:
+        from .records.data import plain, theory_data
+        from .records.editions import edition_of, load_editions
+        theory = check_theory(args.theory_dir)
+        editions = load_editions(args.theory_dir.parent / "editions", plain(theory.sources))
+        if edition_of(theory.study.version, theory_data(theory), editions).draft:
+            return 1
     print(record.data["theory"]["version"])
     return 0
 
@@ -200,9 +224,62 @@ def _withdraw(args) -> int:
 def _verify_editions(args) -> int:
     from .records.verify import verify_against_git
     problems = verify_against_git(args.theory_dir, args.base)
+    try:  # the theory's own problems too: no command reports a broken theory as fine
+        check_theory(args.theory_dir)
+    except TheoryInvalid as invalid:
+        problems += [p for p in invalid.problems if p not in problems]
     if problems:
         raise TheoryInvalid(problems)
     print(f"the released editions are as released (checked against {args.base})")
+    return 0
+
+
+def _record_doi(args) -> int:
+    from .records.editions import record_doi
+    check_theory(args.theory_dir)  # nothing is written beside a broken theory
+    try:
+        record_doi(args.theory_dir.parent / "editions", args.version, args.doi.removeprefix("https://doi.org/"))
+    except ValueError as why:
+        raise Refused(str(why)) from None
+    print(f"edition {args.version}: DOI {args.doi} recorded in editions/manifest.json; commit it, and its pages, "
+          "citations and head tags carry it once republished")
+    return 0
+
+
+def _republish_editions(args) -> int:
+    import subprocess
+    from .records.verify import editions_for_republishing
+    check_theory(args.theory_dir)
+    try:
+        written = editions_for_republishing(args.theory_dir, args.ref, args.version)
+    except (ValueError, KeyError, subprocess.CalledProcessError) as why:
+        raise Refused(f"editions/ cannot be taken from {args.ref}: {why}") from None
+    print(f"editions/ as {args.ref} has it, up to edition {args.version}: {', '.join(written)}")
+    load_theory(args.theory_dir)  # the edition's theory with them is valid (or its problems are listed)
+    return 0
+
+
+def _pdf(args) -> int:
+    from .outputs.citation import edition_urls
+    from .outputs.pdf import edition_document, print_pdf, title_page
+    from .records.data import plain, theory_data
+    from .records.editions import edition_of, load_editions
+    from .site.config import publication_settings
+    from .site.drawing import DrawingUnavailable
+    theory = check_theory(args.theory_dir)
+    editions = load_editions(args.theory_dir.parent / "editions", plain(theory.sources))
+    state = edition_of(theory.study.version, theory_data(theory), editions)
+    if not (args.site / "index.html").is_file():
+        raise Refused(f"{args.site} is not a built site: build it first (mkdocs build --site-dir {args.site})")
+    site_url, _ = publication_settings(args.theory_dir.parent)
+    pinned, _ = edition_urls(site_url, state.version, "")
+    document = edition_document(args.site, theory, title_page=title_page(
+        theory, version=state.version, released=state.released, doi=state.doi, url=pinned))
+    try:
+        print_pdf(args.site, document, args.out)
+    except DrawingUnavailable as why:
+        raise Refused(f"the PDF is printed by Chromium, and {why}") from None
+    print(f"{args.out}: the {'edition' if not state.draft else 'draft'} {state.version} as one PDF")
     return 0
 
 
@@ -246,7 +323,11 @@ def _from_issue(args) -> int:
 
 def _summary(args) -> int:
     from .outputs.summary import change_summary
-    print(change_summary(Path("."), args.base, preview=args.preview), end="")
+    preview = args.preview
+    if args.pull_request:
+        from .site.config import publication_settings
+        preview = f"{publication_settings(Path('.'))[0].rstrip('/')}/preview/pr-{args.pull_request}/"
+    print(change_summary(Path("."), args.base, preview=preview), end="")
     return 0
 
 
@@ -282,4 +363,5 @@ def _write(path: Path, text: str) -> None:
 
 COMMANDS = {"check": _check, "version": _version, "release": _release, "withdraw": _withdraw,
             "verify-editions": _verify_editions, "new": _new, "from-issue": _from_issue, "summary": _summary,
-            "docs": _docs, "citation-cff": _citation_cff}
+            "docs": _docs, "citation-cff": _citation_cff, "record-doi": _record_doi,
+            "republish-editions": _republish_editions, "pdf": _pdf}

@@ -48,7 +48,8 @@ def make_project(target: Path, theory: Path | None = None, editions: Path | None
     """A throwaway copy of the site project: config, docs and a theory copied (the fixed theory of
     edition 1.0 with that edition, unless named); hooks and node_modules linked."""
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+    for config in ("mkdocs.yml", "mkdocs.preview.yml"):
+        shutil.copy(REPO / config, target / config)
     for folder in ("docs", "overrides"):
         shutil.copytree(REPO / folder, target / folder)
     shutil.copytree(theory or FIXTURE / "theory", target / "theory")

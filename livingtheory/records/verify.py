@@ -44,7 +44,7 @@ def verify_against_git(theory_dir: Path, base: str) -> list[Problem]:
     old = json.loads(before.pop(MANIFEST, b'{"editions": [], "redactions": []}'))
     new = read_manifest(folder)
     problems = [Problem(f"editions/{MANIFEST}", 0, 0, f"the manifest entry of edition {entry['version']} was changed "
-                        "or removed", _FIX) for entry in old["editions"] if entry not in new["editions"]]
+                        "or removed", _FIX) for entry in old["editions"] if not _kept(entry, new["editions"])]
     if new.get("redactions", [])[:len(old.get("redactions", []))] != old.get("redactions", []):
         problems.append(Problem(f"editions/{MANIFEST}", 0, 0, "a recorded redaction was changed or removed", _FIX))
     added = new.get("redactions", [])[len(old.get("redactions", [])):]
@@ -56,8 +56,14 @@ def verify_against_git(theory_dir: Path, base: str) -> list[Problem]:
                                                                  [r for r in added if r["edition"] == path.stem]):
             problems.append(Problem(f"editions/{name}", 0, 0, "a released snapshot was changed other than by a "
                                     "recorded withdrawal", _FIX))
-    problems += _releases(theory_dir, folder, [e for e in new["editions"] if e not in old["editions"]])
+    problems += _releases(theory_dir, folder, [e for e in new["editions"] if e.get("version") not in {o["version"] for o in old["editions"]}])
     return problems
+
+
+def _kept(entry: dict, entries: list[dict]) -> bool:
+    """An edition's entry is unchanged, but for the version DOI recorded once (`record-doi`)."""
+    now = next((e for e in entries if e.get("version") == entry["version"]), None)
+    return now is not None and (now == entry or ("doi" not in entry and {k: v for k, v in now.items() if k != "doi"} == entry))
 
 
 def _redacted(before: bytes, after: bytes, redactions: list[dict]) -> bool:
@@ -91,3 +97,26 @@ def _releases(theory_dir: Path, folder: Path, entries: list[dict]) -> list[Probl
                                     "theory as this change leaves it, frozen by `release`",
                                     "release only the theory's own version, with `make release`, and commit what it writes"))
     return problems
+
+
+def editions_for_republishing(theory_dir: Path, ref: str, version: str) -> list[str]:
+    """editions/ as `ref` (the main branch) has it now, up to edition `version`: checked out at that
+    edition's tag, its pages are built again with what was recorded since (its DOI, withdrawals).
+    Returns the files written."""
+    repo, folder = theory_dir.parent, theory_dir.parent / "editions"
+    files = base_files(repo, ref)
+    manifest = json.loads(files.pop(MANIFEST, b'{"editions": []}'))
+    versions = [e["version"] for e in manifest["editions"]]
+    if version not in versions:
+        raise ValueError(f"edition {version} is not released on {ref}")
+    kept = set(versions[: versions.index(version) + 1])
+    manifest["editions"] = [e for e in manifest["editions"] if e["version"] in kept]
+    manifest["redactions"] = [r for r in manifest.get("redactions", []) if r["edition"] in kept]
+    for stale in folder.glob("*.json"):
+        stale.unlink()
+    written = [MANIFEST]
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for name in sorted(f"{v}.json" for v in kept):
+        (folder / name).write_bytes(files[name])
+        written.append(name)
+    return written

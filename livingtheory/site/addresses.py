@@ -109,6 +109,15 @@ def navigation(theory: ProgrammeTheory) -> list[tuple[str, str]]:
             (NAMES[CHANGES], CHANGES)]
 
 
+def reading_order(theory: ProgrammeTheory) -> list[str]:
+    """Every page a reader follows, in the navigation's order with each index's record pages after
+    it: the order of the archival copy of an edition (outputs/pdf.py)."""
+    after = {MAP: [page_of(c) for c in theory.cmocs], OUTCOMES: [page_of(o) for o in theory.outcomes],
+             SERVICES: [page_of(s) for s in theory.services]}
+    extra = [page_of(theory.reporting)] if theory.reporting else []
+    return [page for _, top in navigation(theory) for page in (top, *after.get(top, []))] + extra
+
+
 # Pages that are deliberately not in the navigation (the builder would list each otherwise).
 NOT_IN_NAV = ["/cmoc/", "/outcomes/*.md", "/services/*.md", "/map/*.md", "/reference/", "/reporting/"]
 

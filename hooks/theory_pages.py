@@ -24,20 +24,30 @@ from livingtheory import NOT_IN_NAV, CannotBuild, GeneratedSite, TheoryInvalid, 
 
 log = get_plugin_logger(__name__)
 _SITE = "livingtheory_site"  # where the build's config keeps the generated site
+# One `mkdocs serve` session: a preview (a theory with problems still shows, with its problems on
+# every page) and the records read so far, kept between rebuilds. A build never previews.
+_SERVE = {"preview": False, "records": {}}
 
 # ----------------------------------------------------------------------------- hooks
 
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    _SERVE["preview"] = command == "serve"
 
 def on_config(config: MkDocsConfig) -> None:
     edition = os.environ.get("MIKE_DOCS_VERSION")
     project = Path(config.config_file_path).parent
     try:  # the same checks and messages as `python -m livingtheory check`; nothing is built on a problem
         site = generate(theory_dir(config), site_url=site_root(config), edit_base=absolute_edit_uri(config),
-                        project=project, docs_dir=Path(config.docs_dir), directory_urls=config.use_directory_urls)
+                        project=project, docs_dir=Path(config.docs_dir), directory_urls=config.use_directory_urls,
+                        preview=_SERVE["preview"], cache=_SERVE["records"] if _SERVE["preview"] else None)
     except TheoryInvalid as invalid:
         raise PluginError(f"{invalid}\nRun `python -m livingtheory check` to see these without building.") from None
     except CannotBuild as cannot:
         raise PluginError(str(cannot)) from None
+    if site.problems:
+        log.info("previewing a theory with %d problems (shown on every page); the published build refuses it:\n%s",
+                    len(site.problems), "\n".join(map(str, site.problems)))
     if site.not_drawn:  # a contributor's machine with no browser: say so (published builds never do this)
         log.info("diagrams are left to the reader's browser (Mermaid), not drawn as the published site draws "
                  "them, because %s", site.not_drawn)
@@ -100,6 +110,7 @@ def on_page_context(context, *, page, config: MkDocsConfig, nav):
         title = None if page.is_homepage else html.unescape(page.title or "")  # titles are HTML-escaped
         page.meta.update(site.page_meta(page.file.src_uri, title=title,
                                         edit_url=f"{edit_base}{page.file.edit_uri}" if edit_base else None))
+    page.content = site.problems_html(page.file.src_uri) + page.content  # a preview's problems, "" otherwise
     page.canonical_url = page.meta.get("canonical_url")  # pinned, as in the citation (also the sitemap's)
     return context
 

@@ -77,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("site", type=Path, help="the built site (directory URLs, as published)")
     pdf.add_argument("out", type=Path, help="the PDF to write")
     pdf.add_argument("theory_dir", nargs="?", default="theory", type=Path)
+    start = commands.add_parser("new-theory", help="start another theory from this project: the software, a small "
+                                "valid theory to replace, your own name, address and edit links")
+    start.add_argument("target", type=Path, help="a new folder for the new project")
+    start.add_argument("--title", required=True, help="the theory's title")
+    start.add_argument("--editor", required=True, help='its first editor, as "Family, Given"')
+    start.add_argument("--site-url", required=True, help="where it will be published, https://... ending in /")
+    start.add_argument("--repository", required=True, help="its repository, e.g. https://github.com/team/theory")
     new = commands.add_parser("new", help="write a new record with the next free ID")
     new_kinds = new.add_subparsers(dest="kind", required=True)
     new_cmoc = new_kinds.add_parser("cmoc", help="a proposed CMOC with placeholders to fill in")
@@ -283,6 +290,23 @@ def _pdf(args) -> int:
     return 0
 
 
+def _new_theory(args) -> int:
+    from .contrib.newtheory import new_theory
+    family, _, given = args.editor.partition(",")
+    if not family.strip() or not given.strip():
+        raise Refused('write the editor as "Family, Given"')
+    project = Path(__file__).resolve().parent.parent
+    try:
+        new_theory(project, args.target, title=args.title, editor=(family.strip(), given.strip()),
+                   site_url=args.site_url, repository=args.repository.rstrip("/"))
+    except ValueError as why:
+        raise Refused(str(why)) from None
+    load_theory(args.target / "theory")  # what it starts with is valid (or its problems are listed)
+    print(f"started {args.target}: replace the example records in {args.target / 'theory'} with your theory's, "
+          f"then: cd {args.target} && git init && make serve")
+    return 0
+
+
 # ----------------------------------------------------------------------------- contributors
 
 def _new(args) -> int:
@@ -364,4 +388,4 @@ def _write(path: Path, text: str) -> None:
 COMMANDS = {"check": _check, "version": _version, "release": _release, "withdraw": _withdraw,
             "verify-editions": _verify_editions, "new": _new, "from-issue": _from_issue, "summary": _summary,
             "docs": _docs, "citation-cff": _citation_cff, "record-doi": _record_doi,
-            "republish-editions": _republish_editions, "pdf": _pdf}
+            "republish-editions": _republish_editions, "pdf": _pdf, "new-theory": _new_theory}

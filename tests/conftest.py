@@ -91,8 +91,10 @@ class SiteServer:
 
 @pytest.fixture(scope="session")
 def site_server(tmp_path_factory):
-    """The real site, built once per test run from the real theory, and served."""
-    server = SiteServer(REPO, tmp_path_factory.mktemp("site"))
+    """The site of the fixed theory (edition 1.0's records and edition), built once per test run and
+    served: what tests of particular pages, CMOCs and quotes read. It never moves."""
+    root = tmp_path_factory.mktemp("fixed")
+    server = SiteServer(make_project(root / "project"), root / "site")
     assert server.result.returncode == 0, server.result.stderr
     yield server
     server.close()
@@ -101,6 +103,21 @@ def site_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def built_site(site_server) -> Path:
     return site_server.site
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The site of the live theory (theory/, editions/), built once per run and served: what the
+    invariants every theory must meet read (tests marked `live`)."""
+    server = SiteServer(REPO, tmp_path_factory.mktemp("live"))
+    assert server.result.returncode == 0, server.result.stderr
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def live_site(live_server) -> Path:
+    return live_server.site
 
 
 # ----------------------------------------------------------------------------- a real browser
@@ -167,7 +184,7 @@ class Visit:
 
 # ----------------------------------------------------------------------------- tests of the live theory
 
-LIVE_FIXTURES = {"site_server", "built_site", "site_url", "visit", "sites"}
+LIVE_FIXTURES = {"live_server", "live_site", "live_visit", "sites"}
 
 
 LIVE_WORDS = ("THEORY", "STATE", "EDITIONS", "_fresh_theory", 'REPO / "theory"', 'REPO / "editions"', "cited_edition", "cited_cmoc")

@@ -74,7 +74,8 @@ def _head(page: Path) -> dict:
 def test_the_three_builds_publish_the_same_pages_with_the_same_heads(sites):
     pages = _pages(sites["mkdocs"])
     theory = load_theory(REPO / "theory")
-    cited = load_editions(REPO / "editions", plain(theory.sources))[-1].version  # draft or not, the latest release is cited
+    editions = load_editions(REPO / "editions", plain(theory.sources))
+    cited = editions[-1].version if editions else None  # draft or not, the latest release is cited
     assert len(pages) >= len(theory.cmocs) + len(theory.outcomes) + len(theory.services) + 10
     for name in ("properdocs", "zensical"):
         assert _pages(sites[name]) == pages, name
@@ -82,7 +83,10 @@ def test_the_three_builds_publish_the_same_pages_with_the_same_heads(sites):
         if page in ("404.html",):
             continue
         expected = _head(sites["mkdocs"] / page)
-        assert len(expected["canonical"]) == 1 and expected["canonical"][0].startswith(f"{SITE_URL}{cited}/"), page
+        if cited:
+            assert len(expected["canonical"]) == 1 and expected["canonical"][0].startswith(f"{SITE_URL}{cited}/"), page
+        else:  # nothing released yet: nothing to pin a page to
+            assert expected["canonical"] == [], page
         for name in ("properdocs", "zensical"):
             assert _head(sites[name] / page) == expected, (name, page)
 

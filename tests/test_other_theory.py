@@ -88,3 +88,41 @@ def test_a_theory_with_no_release_is_an_honest_draft(site):
         assert not doc.xpath("//meta[starts-with(@name,'citation_')]") and not doc.xpath("//link[@rel='canonical']")
         assert doc.xpath("//meta[@name='robots']/@content") == ["noindex"]
     assert not list(site.glob("cite/*"))  # no citation files: there is no edition to cite
+
+
+def test_a_new_team_starts_its_own_theory_with_one_command(tmp_path):
+    """`new-theory`: the software with a small valid theory, the team's own name, address and edit
+    links, and nothing of this project's theory, editions, benchmark or decision records."""
+    import subprocess
+    import sys
+    target = tmp_path / "ours"
+    made = subprocess.run([sys.executable, "-m", "livingtheory", "new-theory", str(target), "--title",
+                           "Programme theory of school gardens", "--editor", "Okafor, Ada", "--site-url",
+                           "https://gardens.example.org/", "--repository", "https://github.com/gardens/theory"],
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert not (target / "docs/decisions").exists() and not (target / "docs/benchmark.md").exists()
+    assert not (target / "CHANGELOG.md").exists() and list((target / "editions").iterdir()) == []
+    assert (target / ".github/workflows/ci.yml").is_file() and (target / "Makefile").is_file()
+    for linked in ("node_modules",):
+        (target / linked).symlink_to(Path(__file__).resolve().parent.parent / linked)
+    result = build(target, target / "site")
+    assert result.returncode == 0, result.stderr
+    home = lxml_html.fromstring((target / "site/index.html").read_bytes())
+    assert home.findtext(".//title").startswith("Programme theory of school gardens")
+    cmoc = lxml_html.fromstring((target / "site/cmoc/cmoc-01/index.html").read_bytes())
+    assert cmoc.xpath("//a[@rel='edit']/@href") == ["https://github.com/gardens/theory/edit/main/theory/cmocs/cmoc-01.yaml"]
+    assert "https://gardens.example.org/" in (target / "site/sitemap.xml").read_text()
+    for path in _published(target / "site"):
+        if path.parts[-3:-1] == ("data", "schemas"):
+            continue
+        text = path.read_text()
+        if path.suffix == ".html":
+            doc = lxml_html.fromstring(text)
+            text = doc.text_content() + " ".join(doc.xpath("//head//@content | //head//@href"))
+        for trace in TRACES:
+            assert not re.search(trace, text, re.I), f"{path.relative_to(target / 'site')}: {trace}"
+    again = subprocess.run([sys.executable, "-m", "livingtheory", "new-theory", str(target), "--title", "x", "--editor",
+                            "A, B", "--site-url", "https://x.org/", "--repository", "https://github.com/x/y"],
+                           capture_output=True, text=True)
+    assert again.returncode == 1 and "already exists" in again.stderr  # never over a project

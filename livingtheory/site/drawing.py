@@ -90,10 +90,20 @@ def draw(sources: list[str], project: Path, *, workers: int | None = None) -> di
     return files
 
 
+_CHECKED_FILES: dict[Path, tuple] = {}  # file -> its stamp when found safe: a server's rebuilds check once
+
+
 def _safe_file(file: Path) -> bool:
     """A cached SVG a page may take: present, and inside the allow-list (else it is drawn again)."""
     try:
-        return unsafe(file.read_text(encoding="utf-8")) is None
+        info = file.stat()
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+        if _CHECKED_FILES.get(file) == stamp:
+            return True
+        if unsafe(file.read_text(encoding="utf-8")) is None:
+            _CHECKED_FILES[file] = stamp
+            return True
+        return False
     except (FileNotFoundError, UnicodeDecodeError):
         return False
 

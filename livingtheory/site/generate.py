@@ -8,6 +8,7 @@ fragments and drawn diagrams) into it; `write_docs` writes the whole as a docs f
 """
 from __future__ import annotations
 
+import functools
 import html
 import os
 from dataclasses import dataclass, field
@@ -18,12 +19,13 @@ from markupsafe import Markup
 
 from ..outputs.citation import Credits, page_meta
 from ..outputs.downloads import Download, citation_files, data_files
-from ..problems import CannotBuild, TheoryInvalid
+from ..problems import CannotBuild, Problem, TheoryInvalid
 from ..records.data import theory_data
 from ..records.editions import Edition, EditionState, edition_of
 from ..records.loader import Loaded, load
 from ..records.model import ProgrammeTheory, Source, Study
 from . import addresses, checks, drawing
+from .preview import panel, preview_pages
 from .addresses import Addresses
 from .assembly import Diagram, Page, fill, front_matter
 from .encode import theme_text
@@ -52,6 +54,7 @@ class GeneratedSite:
     credits: Credits  # who the live theory credits, for hand-written pages' citations
     not_drawn: str | None = None  # why diagrams are left to the reader's browser (None: they are inline SVG)
     drawn: dict[str, Path] = field(default_factory=dict)  # Mermaid source -> its SVG file
+    problems: list[Problem] = field(default_factory=list)  # a preview's (generate(preview=True)): never published
 
     def __post_init__(self):
         self.by_path = {page.path: page for page in self.pages}
@@ -81,6 +84,11 @@ class GeneratedSite:
         return nav + [entry for entry in (configured or []) if not (isinstance(entry, dict) and
                                                                       set(entry.values()) <= listed)]
 
+    def problems_html(self, path: str) -> str:
+        """A preview's problems, as a panel for the top of page `path` (those of the record it shows
+        first); "" when the theory has none."""
+        return panel(self.problems, self.by_path[path].source if path in self.by_path else None)
+
     def page_meta(self, path: str, *, title: str | None, edit_url: str | None) -> dict:
         """Front matter for a hand-written page: the same edition banner, citation tags, canonical
         and edit link as a generated page's."""
@@ -94,26 +102,35 @@ NOT_IN_NAV = addresses.NOT_IN_NAV
 def check(theory_dir: Path, *, project: Path | None = None, docs_dir: Path | None = None) -> ProgrammeTheory:
     """The checked theory: every rule of the records, and of the site made from them. Raises
     TheoryInvalid listing every problem."""
-    return _checked(Path(theory_dir), project, docs_dir).theory
+    return _checked(Path(theory_dir), project, docs_dir)[0].theory
 
 
-def _checked(theory_dir: Path, project: Path | None, docs_dir: Path | None) -> Loaded:
+def _checked(theory_dir: Path, project: Path | None, docs_dir: Path | None, *, preview: bool = False,
+             cache: dict | None = None) -> tuple[Loaded, list[Problem]]:
+    """The theory as loaded and every problem of it; raises TheoryInvalid on a problem unless
+    `preview` (then only when there is no study record to build a site around)."""
     project = project or theory_dir.parent
-    loaded = load(theory_dir)
+    loaded = load(theory_dir, cache=cache)
     problems = list(loaded.problems)
     if loaded.theory is not None:
         problems += checks.address_problems(loaded.theory, project)
         problems += checks.reporting_problems(loaded.theory, project, docs_dir or project / "docs")
-    if problems:
+    if problems and (not preview or loaded.theory is None):
         raise TheoryInvalid(problems, incomplete=loaded.incomplete)
-    return loaded
+    return loaded, sorted(set(problems))
 
 
 def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, project: Path | None = None,
              docs_dir: Path | None = None, directory_urls: bool = True, static: bool | None = None,
-             draw: bool = True) -> GeneratedSite:
+             draw: bool = True, preview: bool = False, cache: dict | None = None) -> GeneratedSite:
     """Raises TheoryInvalid, listing every problem, before anything is rendered; CannotBuild when
     the machine lacks what the build needs.
+
+    `preview` is for a contributor's own server (`mkdocs serve`) only: a theory with problems is
+    still rendered from the records as written, a record that cannot be shown gets a page saying
+    so, and the site carries the problems (`problems_html`) for every page to show. A published
+    build, the docs step and every command leave it off. `cache` keeps records read between
+    rebuilds of one server (read.read_folder).
 
     Diagrams are drawn as SVG here (`drawing`); without a browser they are left to the reader's,
     unless `static` (default: when $CI is set), which is what published builds use. `draw=False`
@@ -124,21 +141,24 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     for needed in (drawing.MERMAID, *drawing.FONT_FILES.values()):  # pinned in package-lock.json
         if not (project / needed).is_file():
             raise CannotBuild(f"{needed} is missing: run `npm ci` (or `make setup`)")
-    loaded = _checked(theory_dir, project, docs_dir)
+    loaded, problems = _checked(theory_dir, project, docs_dir, preview=preview, cache=cache)
     theory, editions = loaded.theory, loaded.editions
     state = edition_of(theory.study.version, theory_data(theory), editions)
     site = Addresses(directory_urls=directory_urls)
-    pages = render_site(theory, site=site, edit_base=edit_base, site_url=site_url, editions=editions, state=state)
+    render = functools.partial(render_site, site=site, edit_base=edit_base, site_url=site_url, editions=editions,
+                               state=state)
+    pages = preview_pages(theory, problems, render) if problems else render(theory)
     citations, data = citation_files(pages), data_files(theory, state.released)
-    problems = checks.hidden_pages(pages, docs_dir)
-    problems += checks.dangling_links(pages, {d.path for d in (*citations, *data)}, docs_dir)
-    if problems:
-        raise TheoryInvalid(problems)
+    found = checks.hidden_pages(pages, docs_dir)
+    found += checks.dangling_links(pages, {d.path for d in (*citations, *data)}, docs_dir)
+    if found and not preview:
+        raise TheoryInvalid(found)
+    problems = sorted({*problems, *found})
     assets = [(addresses.FONT.format(weight=w), project / path) for w, path in drawing.FONT_FILES.items()]
     assets.append((addresses.SCRIPT, Path(__file__).parent / "assets/site.js"))
     generated = GeneratedSite(theory.study, theory.based_on, editions, pages, citations, data, assets,
                               site_settings(theory.study, theory.based_on), addresses.navigation(theory), site_url,
-                              edit_base, site, state, Credits.of(theory.study, theory.based_on))
+                              edit_base, site, state, Credits.of(theory.study, theory.based_on), problems=problems)
     sources = [d.source for page in pages for d in page.diagrams]
     static = bool(os.environ.get("CI")) if static is None else static
     try:

@@ -14,6 +14,7 @@ import hashlib
 import html
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -111,19 +112,30 @@ def cited_page(state: EditionState, credits: Credits, site_url: str, path: str, 
 
 def render_site(theory: ProgrammeTheory, *, site: Addresses | None = None, edit_base: str | None = None,
                 site_url: str = "https://example.org/", editions: list | tuple = (),
-                state: EditionState | None = None) -> list[Page]:
+                state: EditionState | None = None, on_error: Callable[[str, Exception], Page] | None = None) -> list[Page]:
     """Every generated page of the site, each with its citation metadata. site_url makes the pinned
-    edition addresses in citations; editions are the released snapshots, oldest first."""
+    edition addresses in citations; editions are the released snapshots, oldest first. `on_error`
+    (a preview of a theory with problems only) makes the page of a page that cannot be made."""
     state = state or editions_.edition_of(theory.study.version, theory_data(theory), list(editions))
     r = Render(theory, site or Addresses(), site_url, state, edit_base, tuple(editions))
-    pages = [_home(r), *_maps(r), _outcomes_index(r), _changes(r), _fields(r), _services_index(r), _quotes(r),
-             _theories(r), _sources(r)]
+    jobs = [(addresses.HOME, lambda: [_home(r)]), (addresses.MAP, lambda: _maps(r)),
+            (addresses.OUTCOMES, lambda: [_outcomes_index(r)]), (addresses.CHANGES, lambda: [_changes(r)]),
+            (addresses.FIELDS, lambda: [_fields(r)]), (addresses.SERVICES, lambda: [_services_index(r)]),
+            (addresses.QUOTES, lambda: [_quotes(r)]), (addresses.THEORIES, lambda: [_theories(r)]),
+            (addresses.SOURCES, lambda: [_sources(r)])]
     if theory.reporting:
-        pages.append(_reporting(r))
-    pages += [_outcome(r, outcome) for outcome in theory.outcomes]
-    pages += [_cmoc(r, cmoc) for cmoc in theory.cmocs]
-    pages += [_service(r, service) for service in theory.services]
-    pages += [_content(r, content) for content in theory.content]
+        jobs.append((page_of(theory.reporting), lambda: [_reporting(r)]))
+    for record, make in [*((o, _outcome) for o in theory.outcomes), *((c, _cmoc) for c in theory.cmocs),
+                         *((s, _service) for s in theory.services), *((c, _content) for c in theory.content)]:
+        jobs.append((page_of(record), lambda record=record, make=make: [make(r, record)]))
+    pages = []
+    for path, make in jobs:
+        try:
+            pages += make()
+        except Exception as error:  # noqa: BLE001 - only a preview asks to go on
+            if on_error is None:
+                raise
+            pages.append(on_error(path, error))
     return [replace(page, front={**page.front, **citation.page_meta(
         page.cited, state, site_url=site_url, page_url=PUBLISHED.url(page.path),
         edit_url=f"{edit_base}{page.source}" if edit_base and page.source else None)}) for page in pages]

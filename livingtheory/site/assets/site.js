@@ -39,7 +39,22 @@
     });
   }
 
+  // A preview's problem panel (make serve): hidden once closed, until the problems change.
+  function problemsPanel() {
+    var panel = document.querySelector(".theory-problems");
+    if (!panel) return;
+    var key = "theory-problems-hidden";
+    var seen = null;
+    try { seen = window.sessionStorage.getItem(key); } catch (e) { /* storage off: always shown */ }
+    if (seen === panel.dataset.problems) panel.hidden = true;
+    panel.querySelector(".theory-problems__close").addEventListener("click", function () {
+      panel.hidden = true;
+      try { window.sessionStorage.setItem(key, panel.dataset.problems); } catch (e) { /* shown next time */ }
+    });
+  }
+
   function init() {
+    problemsPanel();
     scrollableTables();
     copyButtons();
     var form = document.querySelector("form.explore");

@@ -1,0 +1,91 @@
+"""MkDocs hook: `mkdocs serve` rebuilds only what an edit changed, so a saved record shows at once.
+
+A serve session notices a save up to half a second late, and rebuilds the whole site on every
+save. It looks every tenth of a second here; and three costs of a rebuild do not depend on the
+edit: compiling the theme's templates, converting each page's Markdown, and indexing each page for
+search, most of which is the same as last time. Within one serve session (never in a build),
+compiled templates are kept on disk, a page whose Markdown is unchanged gets its last HTML and
+table of contents back instead of being converted again, and one whose HTML is unchanged its last
+search entries. The theory's own steps keep what they read between rebuilds too (theory_pages).
+"""
+from __future__ import annotations
+
+import hashlib
+import tempfile
+
+from jinja2 import FileSystemBytecodeCache
+from mkdocs.plugins import event_priority
+
+_SESSION = {"serving": False, "templates": None, "pages": {}, "search": {}}
+_SKIPPED = "<!-- unchanged since the last rebuild -->"
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    _SESSION["serving"] = command == "serve"
+
+
+def on_serve(server, *, config, builder):
+    """MkDocs looks for saved files every half second (a polling observer, not yet started here);
+    every tenth of one, a save is seen at once (a stat of each watched file: cheap)."""
+    if hasattr(server, "observer") and hasattr(server.observer, "_timeout"):
+        server.observer._timeout = 0.1  # read by each watcher it starts (watchdog's EventDispatcher)
+    return server
+
+
+def on_env(env, *, config, files):
+    if _SESSION["serving"]:
+        if _SESSION["templates"] is None:
+            _SESSION["templates"] = tempfile.TemporaryDirectory(prefix="livingtheory-templates-")
+        env.bytecode_cache = FileSystemBytecodeCache(_SESSION["templates"].name)
+    return env
+
+
+def on_pre_build(*, config) -> None:
+    """The search index's entries of a page whose HTML is unchanged are the ones it had: kept, not
+    parsed again (the search plugin parses every page's HTML on every rebuild)."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    index = getattr(search, "search_index", None)
+    if not _SESSION["serving"] or index is None or not hasattr(index, "entries"):
+        return
+    add, kept, used = index.add_entry_from_context, _SESSION["search"], {}
+
+    def add_kept(page):
+        key = hashlib.sha256(f"{page.url}\0{page.title}\0{page.meta.get('search')}\0{page.content}".encode()).digest()
+        if key in kept:
+            index.entries.extend(kept[key])
+        else:
+            before = len(index.entries)
+            add(page)
+            kept[key] = index.entries[before:]
+        used[key] = kept[key]
+    index.add_entry_from_context = add_kept
+    _SESSION["search"] = used  # only this build's pages are kept for the next
+
+
+def _key(markdown: str, config) -> str:
+    settings = repr((config.markdown_extensions, config.mdx_configs, config.use_directory_urls))
+    return hashlib.sha256(f"{settings}\0{markdown}".encode()).hexdigest()
+
+
+@event_priority(-100)  # last: the Markdown as it will be converted
+def on_page_markdown(markdown: str, *, page, config, files):
+    if not _SESSION["serving"]:
+        return markdown
+    key = _key(markdown, config)
+    kept = _SESSION["pages"].get(page.file.src_uri)
+    page.livingtheory_key = key
+    if kept and kept[0] == key:
+        return _SKIPPED  # nothing to convert: its HTML is put back below
+    return markdown
+
+
+@event_priority(100)  # first: before anything reads the page's HTML
+def on_page_content(html: str, *, page, config, files):
+    if not _SESSION["serving"] or not hasattr(page, "livingtheory_key"):
+        return html
+    kept = _SESSION["pages"].get(page.file.src_uri)
+    if html.strip() == _SKIPPED and kept:
+        page.toc = kept[2]
+        return kept[1]
+    _SESSION["pages"][page.file.src_uri] = (page.livingtheory_key, html, page.toc)
+    return html

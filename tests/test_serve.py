@@ -1,0 +1,97 @@
+"""`make serve` as a researcher uses it: edit a record, see the page change in the browser, with the
+theory's problems on the page while the change is half made; the published build still refuses."""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import Visit, build, make_project
+
+pytestmark = pytest.mark.browser
+CMOC = "theory/cmocs/cmoc-03.yaml"
+REWORDED = "Reworded while the change is being written."
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path):
+    project = make_project(tmp_path / "project")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log = (tmp_path / "serve.log").open("w")  # a file, not a pipe nobody reads (it would fill and stall the server)
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f",
+                               str(project / "mkdocs.yml")], stdout=log, stderr=subprocess.STDOUT,
+                              text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": url})
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        pytest.fail("mkdocs serve did not start: " + (tmp_path / "serve.log").read_text())
+    yield project, url
+    server.terminate()
+    server.wait(timeout=20)
+    log.close()
+
+
+def _wait_for(v: Visit, script: str, arg=None, timeout: int = 30_000):
+    v.page.wait_for_function(script, arg=arg, timeout=timeout)
+
+
+def test_a_half_made_change_shows_with_its_problems_and_the_published_build_refuses_it(browser, served, tmp_path):
+    project, url = served
+    v = Visit(browser, url)
+    v.go(url + "cmoc/cmoc-03/")
+    assert v.page.locator(".theory-problems").count() == 0
+    # A released CMOC reworded, with none of the paperwork yet.
+    cmoc = project / CMOC
+    original = cmoc.read_text()
+    cmoc.write_text(original.replace("summary: |-\n", f"summary: |-\n  {REWORDED}\n", 1))
+    _wait_for(v, "text => !!document.body && document.body.innerText.includes(text)", REWORDED)  # the page reloads by itself
+    panel = v.page.locator(".theory-problems")
+    panel.wait_for()
+    lines = panel.inner_text()
+    assert "Preview: the theory has" in lines and f"On this page ({CMOC})" in lines
+    assert lines.index(CMOC + ":") < lines.index("Elsewhere") if "Elsewhere" in lines else CMOC in lines
+    assert "fix:" in lines
+    # Search knows the new words, and still every page it knew (rebuilds reuse what did not change).
+    import json
+    index = json.loads(urllib.request.urlopen(url + "search/search_index.json").read())["docs"]
+    assert any(REWORDED in entry["text"] for entry in index if entry["location"].startswith("cmoc/cmoc-03/"))
+    assert {f"cmoc/cmoc-{i:02d}/" for i in range(1, 13)} <= {entry["location"] for entry in index}
+    # The reader closes it; it stays closed on the next page until the problems change.
+    panel.locator("button").click()
+    assert not panel.is_visible()
+    v.go(url + "map/")
+    assert v.page.locator(".theory-problems").count() == 1 and not v.page.locator(".theory-problems").is_visible()
+    # The published build refuses the same theory, and writes nothing.
+    refused = build(project, tmp_path / "published")
+    assert refused.returncode == 1 and CMOC in refused.stderr and not (tmp_path / "published/index.html").exists()
+    # A record that cannot be read at all: its page says so, where the page would be.
+    broken = project / "theory/cmocs/cmoc-05.yaml"
+    broken.write_text(broken.read_text().replace("\ntitle:", "\n  title:", 1))
+    v.go(url + "cmoc/cmoc-05/")
+    _wait_for(v, "() => !!document.body && document.body.innerText.includes('not shown in this preview')")
+    assert "theory/cmocs/cmoc-05.yaml" in v.page.locator(".theory-problems").inner_text()
+    assert v.page.locator(".theory-problems").is_visible()  # new problems: shown again
+    # Put right: the panel goes.
+    broken.write_text(broken.read_text().replace("\n  title:", "\ntitle:", 1))
+    cmoc.write_text(original)
+    v.go(url + "cmoc/cmoc-03/")
+    _wait_for(v, "() => !!document.body && !document.querySelector('.theory-problems') && !document.body.innerText.includes('not shown')")
+    assert REWORDED not in v.page.locator("article").inner_text()
+    assert v.errors == [] and v.foreign == [], (v.errors, v.foreign)
+    v.close()

@@ -427,8 +427,9 @@ def test_the_map_explorer_filters_focuses_and_keeps_the_view_in_the_address(visi
 
 
 def test_the_map_works_at_1000_cmocs(browser, tmp_path):
-    """At 1,000 CMOCs the map shows the outcomes and opens onto each outcome's map; the explorer
-    filters, focuses and shares views of all of them."""
+    """At 1,000 CMOCs the map shows the outcomes, each opening onto its page (its 200 CMOCs listed:
+    a drawing of them would be many screens tall); the explorer filters, focuses and shares views
+    of all of them."""
     import shutil
     import sys
     sys.path.insert(0, str(REPO / "benchmarks"))
@@ -451,10 +452,149 @@ def test_the_map_works_at_1000_cmocs(browser, tmp_path):
         assert shown == 200 and v.page.locator(".explore-count").inner_text() == "200 of 1000 CMOCs shown"
         v.page.select_option("select[name=focus]", "cmoc-0500")
         assert "focus=cmoc-0500" in v.page.url
-        v.page.locator(".diagram a").first.click()  # an outcome opens its own map
-        v.page.wait_for_url("**/outcomes/**")
+        v.page.locator(".diagram a").first.click()  # an outcome opens its own page: too many to draw legibly,
+        v.page.wait_for_url("**/outcomes/**")        # they are listed, and the explorer filters them
         v.wait_for_diagrams()
-        assert v.diagrams() == ["svg"] and v.errors == [] and v.foreign == []
+        assert v.diagrams() == [] and "too many CMOCs to draw at once" in v.page.inner_text("article")
+        assert v.page.locator("article li a[href*='cmoc/']").count() >= 200
+        assert v.errors == [] and v.foreign == []
         v.close()
+    finally:
+        server.close()
+
+
+# ----------------------------------------------------------------------------- the map as a reader uses it
+
+_UNDIMMED_CMOCS = """() => [...document.querySelectorAll('.diagram svg g.node')]
+    .filter(n => !n.classList.contains('explore-dim')).map(n => (n.id.match(/-flowchart-(.+)-\\d+$/) || [])[1])"""
+
+
+def _fixed_theory():
+    from livingtheory import load_theory
+    return load_theory(FIXTURE / "theory")
+
+
+def test_the_explorer_acts_on_the_drawing(visit):
+    """A filter dims, in the SVG itself, every CMOC node it leaves out and every arrow to or from one."""
+    theory = _fixed_theory()
+    service = next(s for s in theory.services if 0 < sum(s in theory.services_of(c) for c in theory.current) < 4)
+    v = visit(f"map/?service={service.id}")
+    kept = [c for c in theory.current if service in theory.services_of(c)]
+    shown = [key for key in v.page.evaluate(_UNDIMMED_CMOCS) if key.startswith("n")]
+    assert sorted(shown) == sorted(f"n{c.number}" for c in kept)
+    dimmed_edges = v.page.evaluate("document.querySelectorAll('.diagram svg path.explore-dim').length")
+    assert dimmed_edges >= 2 * (len(theory.current) - len(kept))  # each left-out CMOC's arrows in and out
+    v.page.locator("form.explore button[type=reset]").click()
+    assert v.page.evaluate("document.querySelectorAll('.diagram svg .explore-dim').length") == 0
+
+
+def test_a_path_is_traced_from_a_context_to_an_outcome_with_its_evidence(visit):
+    """From a context two CMOCs share, to one of their outcomes: exactly the CMOCs on the way are
+    shown, in the drawing and as a list, each step with its evidence for and against."""
+    from livingtheory.site import evidence
+    theory = _fixed_theory()
+    by_context = {}
+    for c in theory.current:
+        by_context.setdefault(" ".join(c.context.label.lower().split()), []).append(c)
+    shared = next(cs for cs in by_context.values() if len({c.outcome_group for c in cs}) > 1)
+    first, target = shared[0], shared[-1]
+    on_path = [c for c in shared if c.outcome_group == target.outcome_group]
+    v = visit(f"map/?from=context:{first.id}&to={target.outcome_group}")
+    paths = v.page.locator(".explore-paths")
+    assert paths.is_visible()
+    items = paths.locator("li")
+    assert items.count() == len(on_path)
+    for c, item in zip(on_path, [items.nth(i).inner_text() for i in range(items.count())]):
+        assert item.startswith(f"CMOC {c.number} [{evidence.weigh(theory, c).short() or 'no evidence yet'}]")
+        assert item.endswith(theory.get(c.outcome_group).name)
+    shown = v.page.evaluate(_UNDIMMED_CMOCS)
+    assert sorted(k for k in shown if k.startswith("n")) == sorted(f"n{c.number}" for c in on_path)
+    assert len([k for k in shown if k.startswith("c")]) == 1 and len([k for k in shown if k.startswith("o")]) == 1
+    assert f"from=context%3A{first.id}" in v.page.url or f"from=context:{first.id}" in v.page.url
+    unknown = visit("map/?from=cmoc-404")
+    assert "This theory has no from cmoc-404" in unknown.page.locator(".explore-count").inner_text()
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import io
+    from pypdf import PdfReader
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_printed_map_and_cmoc_page_lose_nothing(visit):
+    """Printed to A4: the map keeps every node (scaled to the page), a CMOC page every column of its
+    history, and each heading stays with what follows it."""
+    theory = _fixed_theory()
+    v = visit("map/")
+    v.page.emulate_media(media="print")
+    text = _pdf_text(v.page.pdf(format="A4"))
+    for c in theory.current:
+        assert f"CMOC {c.number}" in text and " ".join(c.mechanism.label.split())[:25] in text, c.id
+    for o in theory.outcomes:
+        assert o.name in text
+    cmoc = max(theory.cmocs, key=lambda c: len(c.history))
+    v = visit(f"cmoc/{cmoc.id}/")
+    v.page.emulate_media(media="print")
+    squeezed = "".join(_pdf_text(v.page.pdf(format="A4")).split())  # narrow columns wrap words anywhere
+    for entry in cmoc.history:  # the first and the last column's words of every entry
+        assert "".join(entry.change.split())[:30] in squeezed and "".join(entry.rationale.split())[-25:] in squeezed
+    assert v.page.evaluate("getComputedStyle(document.querySelector('article h2')).breakAfter") == "avoid"
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(rgb: str) -> float:
+        channels = [int(x) / 255 for x in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_diagram_arrows_and_borders_keep_their_contrast(visit, scheme):
+    """WCAG 1.4.11: arrows and node borders 3:1 or more against the diagram's background, in both schemes."""
+    v = visit("map/", color_scheme=scheme)
+    found = v.page.evaluate("""() => {
+        const svg = document.querySelector('.diagram svg');
+        let el = svg, bg = 'rgba(0, 0, 0, 0)';
+        while (el && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent')) { bg = getComputedStyle(el).backgroundColor; el = el.parentElement; }
+        const strokes = [...svg.querySelectorAll('path.flowchart-link, g.node rect')].map(e => getComputedStyle(e).stroke);
+        return {bg, strokes: [...new Set(strokes)]};
+    }""")
+    assert found["strokes"]
+    for stroke in found["strokes"]:
+        assert _contrast(stroke, found["bg"]) >= 3, (scheme, stroke, found["bg"])
+
+
+@pytest.mark.parametrize("n", [50, 200])
+def test_the_map_is_legible_at_50_and_200_cmocs(browser, tmp_path, n):
+    """The map's views at 1,280 and 390 px: text 12 px or more, and no canvas more than a few
+    screens tall (screenshots in test-artifacts/)."""
+    import shutil
+    import sys
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from run import synthetic_theory
+    project = make_project(tmp_path / "project")
+    shutil.rmtree(project / "theory")
+    synthetic_theory(n, project / "theory")
+    for snapshot in (project / "editions").glob("*.json"):  # a synthetic theory has no released edition
+        snapshot.unlink()
+    server = SiteServer(project, tmp_path / "site")
+    assert server.result.returncode == 0, server.result.stderr
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        for url in ("map/", "outcomes/hope/"):
+            for width in (1280, 390):
+                v = Visit(browser, server.url, viewport={"width": width, "height": 800})
+                v.go(server.url + url)
+                assert v.diagrams() == ["svg"], url
+                sizes = v.page.evaluate(_DIAGRAM_TEXT)
+                assert sizes and min(sizes) >= 12, (n, url, width, min(sizes))
+                height = v.page.evaluate("document.querySelector('.diagram svg').getBoundingClientRect().height")
+                assert height <= 4 * 800, (n, url, width, height)  # a few screens at most
+                assert not v.page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+                name = url.strip("/").replace("/", "-")
+                v.page.screenshot(path=str(ARTIFACTS / f"{name}-{n}-cmocs-{width}.png"))
+                v.close()
     finally:
         server.close()

@@ -311,3 +311,25 @@ def test_missing_mermaid_says_how_to_install_it(tmp_path):
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
     assert "node_modules/mermaid/dist/mermaid.min.js is missing: run `npm ci` (or `make setup`)" in result.stderr
+
+
+def test_every_numbered_citation_leads_to_its_work(built_site):
+    """[14] in the methods and discussion is a link to work 14 on the references page, which lists
+    every work of theory/references.yaml under its number."""
+    import re
+    references = page(built_site, "references")
+    listed = {li.get("id"): li for li in references.xpath("//ol[@class='references']/li")}
+    assert sorted(int(i.removeprefix("ref-")) for i in listed) == sorted(FIXED.references.numbers)
+    for work in FIXED.references:
+        assert listed[work.anchor].get("value") == str(work.number)
+    cited = 0
+    for content in FIXED.content:
+        doc = page(built_site, content.id)
+        links = [a for a in doc.xpath("//article//a[contains(@href, '#ref-')]")]
+        numbers = [n for group in re.findall(r"\[(\d[\d,\s\u2013-]*)\]", content.body)
+                   for n in re.findall(r"\d+", group)]
+        assert [a.text_content() for a in links] == numbers, content.id  # every number, in order, is a link
+        for a in links:
+            assert a.get("href") == f"../references/#ref-{a.text_content()}"
+        cited += len(links)
+    assert cited >= 30

@@ -24,6 +24,7 @@ from lxml import html as lxml_html
 
 from conftest import build, make_project
 from livingtheory import load_theory
+from livingtheory.records.data import SNAPSHOT_FORMAT
 
 BIN = Path(sys.executable).parent
 PHASE_2, WITHDRAWN_ON, PHASE_3 = "2026-11-20", "2026-11-27", "2026-11-28"
@@ -331,5 +332,5 @@ def test_editions_record_every_step(years):
     assert "Okafor, Ada" in bib and "Thompson, Dean M." in bib and "version = {2.0}" in bib
     manifest = json.loads((project / "editions/manifest.json").read_text())
     assert [e["version"] for e in manifest["editions"]] == ["1.0", "1.1", "2.0"]
-    assert json.loads((project / "editions/2.0.json").read_text())["format"] == 3
+    assert json.loads((project / "editions/2.0.json").read_text())["format"] == SNAPSHOT_FORMAT
     assert "map/parent.md" in manifest["editions"][1]["pages"]

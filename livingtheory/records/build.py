@@ -24,7 +24,8 @@ def build(records: Records) -> model.ProgrammeTheory:
         sources=tuple(sources),
         reporting=_reporting(records.single["reporting"]) if "reporting" in records.single else None,
         deidentification=_deidentification(records.single["deidentification"])
-        if "deidentification" in records.single else None)
+        if "deidentification" in records.single else None,
+        references=_references(records.single["references"]) if "references" in records.single else None)
 
 
 def _section_key(section: str | None) -> tuple:
@@ -91,6 +92,11 @@ def _deidentification(r: Record) -> model.Deidentification:
     d = r.data
     return model.Deidentification(tuple(model.Identifier(i["name"], i["pattern"], i.get("check"))
                                         for i in d["identifiers"]), frozenset(d["allowed_words"]), r.file)
+
+
+def _references(r: Record) -> model.References:
+    return model.References(tuple(sorted((model.Work(w["number"], w["text"], w.get("doi"), w.get("url"), w.get("accessed"))
+                                          for w in r.data["works"]), key=lambda w: w.number)), r.file)
 
 
 def _outcome(r: Record) -> model.Outcome:

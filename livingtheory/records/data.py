@@ -11,8 +11,11 @@ from typing import TextIO
 
 from .model import ProgrammeTheory
 
-SNAPSHOT_FORMAT = 3  # editions/*.json: 1 was edition 1.0's (the paper inside the study record); 2 filed evidence by field
-PUBLISHED = ("study", "outcomes", "cmocs", "quotes", "services", "theories", "content", "sources", "reporting")
+# editions/*.json: 1 was edition 1.0's (the paper inside the study record); 2 filed evidence by
+# field; 3 named fields generically; 4 adds the works the text cites (references).
+SNAPSHOT_FORMAT = 4
+PUBLISHED = ("study", "outcomes", "cmocs", "quotes", "services", "theories", "content", "sources", "reporting",
+             "references")
 
 
 def theory_data(theory: ProgrammeTheory, released: str | None = None) -> dict:

@@ -33,7 +33,7 @@ COMPARED = {
 }
 KINDS = [("study", "The theory's record"), ("sources", "Sources"), ("outcomes", "Outcomes"), ("cmocs", "CMOCs"),
          ("quotes", "Quotes"), ("services", "Services"), ("theories", "Substantive theories"),
-         ("content", "Methods and discussion"), ("reporting", "Reporting standard")]
+         ("content", "Methods and discussion"), ("reporting", "Reporting standard"), ("references", "References")]
 _NOT_COMPARED = {"id", "file", "history"}
 _BOOKKEEPING = {"study": {"version", "doi"}}  # the edition itself (said in the page's heading), and its DOI
 UNRECORDED = object()  # a field an older format did not record: never reported as changed
@@ -282,7 +282,7 @@ def diff(before: Edition | None, after: dict) -> list[RecordChange]:
     old = before.data if before else {}
     changes = []
     for kind, _ in KINDS:
-        if kind in ("study", "reporting"):
+        if kind in ("study", "reporting", "references"):
             if isinstance(old.get(kind), dict) and isinstance(after.get(kind), dict):
                 fields = _fields(kind, old[kind], after[kind])
                 if fields:
@@ -310,6 +310,8 @@ def upgraded(data: dict, sources: list[dict] = ()) -> dict:
         data = _format_2(data, sources)
     if data["format"] < 3:
         data = _format_3(data)
+    if data["format"] < 4:  # the works the text cites were not recorded
+        data = {**data, "format": 4, "references": UNRECORDED}
     return data
 
 

@@ -100,7 +100,9 @@ def check_against_editions(live: dict, editions: list, failed: dict[str, set[str
             if fields or len(record.get("history") or []) != len(old.get("history") or []):
                 changes.append(record["id"])
     study_changed = changed_fields(newest.data.get("study") or {}, live["study"], unrecorded)
-    problems += _theory_version(live["study"], newest, bool(changes or study_changed), study_file, locate)
+    others_changed = any(not same(newest.data.get(kind), live.get(kind), unrecorded) for kind in ("reporting", "references"))
+    problems += _theory_version(live["study"], newest, bool(changes or study_changed or others_changed), study_file,
+                                locate)
     return problems
 
 

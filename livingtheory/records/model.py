@@ -351,6 +351,38 @@ class Deidentification:
 
 
 @dataclass(frozen=True)
+class Work:
+    """A work the theory's text cites by number ([14])."""
+    number: int
+    text: str  # record Markdown
+    doi: str | None = None
+    url: str | None = None
+    accessed: str | None = None
+
+    @property
+    def id(self) -> str:
+        return str(self.number)
+
+    @property
+    def anchor(self) -> str:
+        return f"ref-{self.number}"
+
+
+@dataclass(frozen=True)
+class References:
+    """The works the theory cites (theory/references.yaml)."""
+    works: tuple[Work, ...]
+    file: str | None = None
+
+    def __iter__(self):
+        return iter(self.works)
+
+    @property
+    def numbers(self) -> frozenset[int]:
+        return frozenset(w.number for w in self.works)
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     beneficiaries: tuple[Term, ...]
     roles: tuple[Term, ...]
@@ -430,6 +462,7 @@ class ProgrammeTheory:
     sources: tuple[Source, ...]
     reporting: Reporting | None = None
     deidentification: Deidentification | None = None
+    references: References | None = None
 
     @cached_property
     def by_id(self) -> dict[str, object]:

@@ -17,7 +17,8 @@ from .yamlsource import Record, read_record
 
 FOLDERS = {"cmocs": "cmoc", "quotes": "quote", "services": "service", "outcomes": "outcome",
            "theories": "theory", "content": "content", "sources": "source"}
-SINGLE = {"study.yaml": "study", "reporting.yaml": "reporting", "deidentification.yaml": "deidentification"}
+SINGLE = {"study.yaml": "study", "reporting.yaml": "reporting", "deidentification.yaml": "deidentification",
+          "references.yaml": "references"}
 STUDY_FILE = "study.yaml"
 
 

@@ -24,6 +24,18 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 LINK = re.compile(r"\[\[([a-z0-9-]+)\]\]")  # [[cmoc-03]] links a record
+# [14], [14, 16], [14–16]: numbered citations of the works in theory/references.yaml
+CITATION = re.compile(r"\[(\d{1,4}(?:\s*[,\u2013-]\s*\d{1,4})*)\]")
+_CITED = re.compile(r"(\d{1,4})\s*(?:[\u2013-]\s*(\d{1,4}))?")
+
+
+def cited(group: str) -> list[int]:
+    """The numbers a citation names: "14, 16" -> [14, 16]; "14–16" -> [14, 15, 16]."""
+    numbers = []
+    for first, last in _CITED.findall(group):
+        start, end = int(first), int(last or first)
+        numbers += range(start, end + 1) if 0 <= end - start <= 50 else [start, end]
+    return numbers
 # Python-Markdown attribute lists: {: ...}, { .class }, { #id }, { key=value }
 _ATTRIBUTE_LIST = re.compile(r"\{:[^{}\n]*\}|\{[ \t]*[#.][\w-][^{}\n]*\}|\{[^{}\n]*\w=[^{}\n]*\}")
 _SCHEMES = {"http", "https", "mailto"}
@@ -74,13 +86,14 @@ def _parser() -> MarkdownIt:
 # ----------------------------------------------------------------------------- checking
 
 def problems(text: str, *, known: Callable[[str], bool], headings: bool = False,
-             inline: bool = False) -> list[TextProblem]:
-    """Every construct of `text` that is not allowed. known(id) says whether [[id]] names a record."""
+             inline: bool = False, works: frozenset[int] | None = None) -> list[TextProblem]:
+    """Every construct of `text` that is not allowed. known(id) says whether [[id]] names a record;
+    `works` are the numbers a citation such as [14] may name (None: the theory lists no works)."""
     found: list[TextProblem] = []
     for token in _tokens(text, inline):
         line = token.map[0] if token.map else 0
         if token.type == "inline":
-            found += _inline_problems(token.children or [], line, known)
+            found += _inline_problems(token.children or [], line, known, works)
         elif token.type in _NOT_ALLOWED:
             found.append(TextProblem(line, *_NOT_ALLOWED[token.type]))
         elif token.type == "heading_close":
@@ -98,7 +111,8 @@ def problems(text: str, *, known: Callable[[str], bool], headings: bool = False,
     return found
 
 
-def _inline_problems(children: list[Token], line: int, known: Callable[[str], bool]) -> list[TextProblem]:
+def _inline_problems(children: list[Token], line: int, known: Callable[[str], bool],
+                     works: frozenset[int] | None = None) -> list[TextProblem]:
     found = []
     for child in children:
         if child.type in ("softbreak", "hardbreak"):
@@ -114,6 +128,12 @@ def _inline_problems(children: list[Token], line: int, known: Callable[[str], bo
                 if not known(match.group(1)):
                     found.append(TextProblem(line, f"[[{match.group(1)}]] does not name any record",
                                              "use the id of a CMOC, quote, service, outcome, source or theory"))
+            for match in CITATION.finditer(child.content) if works is not None else ():
+                for number in cited(match.group(1)):
+                    if number not in works:
+                        found.append(TextProblem(line, f"{match.group()} cites work {number}, which theory/references.yaml "
+                                                 "does not list", f"add it there (works: - number: {number}), or "
+                                                 "correct the number"))
             match = _ATTRIBUTE_LIST.search(child.content)
             if match:
                 found.append(TextProblem(line, f"attribute lists such as `{match.group()}` are not available "
@@ -138,17 +158,21 @@ def _link_problem(href: str) -> tuple[str, str] | None:
 
 # ----------------------------------------------------------------------------- rendering
 
-def render(text: str, *, link: Callable[[str], tuple[str, str]], inline: bool = False) -> list[str | Heading]:
+def render(text: str, *, link: Callable[[str], tuple[str, str]], inline: bool = False,
+           cite: Callable[[int], str | None] | None = None) -> list[str | Heading]:
     """Allowed Markdown as sanitised HTML: a list of HTML parts and the headings between them.
 
-    link(id) gives the (name, URL) of a record for [[id]]. `inline` fields (table cells) are one
-    run of text with no paragraphs."""
+    link(id) gives the (name, URL) of a record for [[id]]; cite(n) the URL of work n for a numbered
+    citation such as [14] (None: left as text). `inline` fields (table cells) are one run of text
+    with no paragraphs."""
     parts: list[str | Heading] = []
     run: list[Token] = []
     tokens = _tokens(text, inline)
     for i, token in enumerate(tokens):
         if token.type == "inline":
             token.children = _with_record_links(token.children or [], link)
+            if cite:
+                token.children = _with_citations(token.children, cite)
         if token.type == "heading_open":
             parts.append(_html(run))
             run = []
@@ -190,6 +214,38 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 def _plain(children: list[Token]) -> str:
     return "".join(c.content for c in children if c.type in ("text", "code_inline"))
+
+
+def _with_citations(children: list[Token], cite: Callable[[int], str | None]) -> list[Token]:
+    """[14, 16] in text (not inside a link): each number a link to its work in the references."""
+    result, depth = [], 0
+    for child in children:
+        depth += child.type == "link_open"
+        depth -= child.type == "link_close"
+        if child.type != "text" or depth or not CITATION.search(child.content):
+            result.append(child)
+            continue
+        at = 0
+        for match in CITATION.finditer(child.content):
+            result.append(Token("text", "", 0, content=child.content[at:match.start()] + "["))
+            inner, start = match.group(1), match.start(1)
+            pos = 0
+            for number in _CITED.finditer(inner):
+                for part, value in ((number.group(1), number.start(1)), (number.group(2), number.start(2))):
+                    if not part:
+                        continue
+                    result.append(Token("text", "", 0, content=inner[pos:value]))
+                    url = cite(int(part))
+                    if url:
+                        result += [Token("link_open", "a", 1, attrs={"href": url}),
+                                   Token("text", "", 0, content=part), Token("link_close", "a", -1)]
+                    else:
+                        result.append(Token("text", "", 0, content=part))
+                    pos = value + len(part)
+            result.append(Token("text", "", 0, content=inner[pos:] + "]"))
+            at = match.end()
+        result.append(Token("text", "", 0, content=child.content[at:]))
+    return result
 
 
 def _with_record_links(children: list[Token], link: Callable[[str], tuple[str, str]]) -> list[Token]:

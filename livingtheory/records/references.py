@@ -22,6 +22,7 @@ MARKDOWN_FIELDS = {
     "content": {("body",): "page"},
     "source": {("description",): "block"},
     "reporting": {("reference",): "block"},
+    "references": {("works", "*", "text"): "inline"},
 }
 # Every date field ("*": every item); dates of changes may not lie in the future.
 DATE_FIELDS = {"source": [("published",), ("participants", "*", "withdrawn", "date")],
@@ -84,8 +85,10 @@ def check(theory: model.ProgrammeTheory, records: Records, *, released_quotes: I
         _quote(ctx, quote)
     _histories(ctx)
     _deidentification_settings(ctx)
+    _works(ctx)
     known = lambda record_id: any(record_id in ids for ids in (*ctx.ids.values(), *records.failed.values()))  # noqa: E731
-    ctx.problems += _markdown(records, known)
+    works = theory.references.numbers if theory.references else None
+    ctx.problems += _markdown(records, known, None if records.failed.get("references") else works)
     ctx.problems += _dates(records)
     ctx.problems += _placeholders(records)
     return ctx.problems
@@ -132,6 +135,18 @@ def _study(ctx: Context) -> None:
             if term_id in ids[:i]:
                 ctx.at(file, ("vocabulary", *what.split(" → "), i, "id"), f"`{term_id}` is listed twice in {what}",
                        "keep one of them")
+
+
+def _works(ctx: Context) -> None:
+    """Each work has its own number: [14] names one work."""
+    references = ctx.theory.references
+    seen: set[int] = set()
+    record = ctx.records.single.get("references")
+    for i, number in enumerate(w["number"] for w in (record.data["works"] if record else [])):
+        if number in seen:
+            ctx.at(references.file, ("works", i, "number"), f"work {number} is listed twice",
+                   "give the new work the next free number: the text cites works by their numbers")
+        seen.add(number)
 
 
 def _deidentification_settings(ctx: Context) -> None:
@@ -371,7 +386,7 @@ def items(data, path: tuple):
         yield from (((head, *sub), value) for sub, value in items(data[head], rest))
 
 
-def _markdown(records: Records, known: Callable[[str], bool]) -> list[Problem]:
+def _markdown(records: Records, known: Callable[[str], bool], works: frozenset[int] | None = None) -> list[Problem]:
     """Every Markdown field holds only the allowed subset, and its [[id]] links resolve."""
     problems = []
     for kind, fields in MARKDOWN_FIELDS.items():
@@ -381,7 +396,7 @@ def _markdown(records: Records, known: Callable[[str], bool]) -> list[Problem]:
                     if not isinstance(text, str) or PLACEHOLDER in text:  # a placeholder is reported as such
                         continue
                     for found in recordtext.problems(text, known=known, headings=shown == "page",
-                                                     inline=shown == "inline"):
+                                                     inline=shown == "inline", works=works):
                         problems.append(Problem(record.file, record.text_line(path, found.line), 0,
                                                 found.message, found.fix))
     return problems

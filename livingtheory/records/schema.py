@@ -13,7 +13,8 @@ from ..problems import Problem
 from .yamlsource import Record
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
-KINDS = ("study", "cmoc", "quote", "service", "outcome", "theory", "content", "source", "reporting", "deidentification")
+KINDS = ("study", "cmoc", "quote", "service", "outcome", "theory", "content", "source", "reporting", "deidentification",
+         "references")
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "boolean": "true or false", "array": "a list",
                "object": "a group of fields", "null": "empty (null)", "number": "a number"}
 

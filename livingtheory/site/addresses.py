@@ -24,10 +24,13 @@ THEORIES = "theories/index.md"
 SOURCES = "sources/index.md"
 CHANGES = "changes.md"
 FIELDS = "reference/fields.md"
+REFERENCES = "references.md"  # the works the theory's text cites, when it lists them
+EVIDENCE = "evidence.md"  # each CMOC's evidence by source and by service
 
 # How readers know them (the navigation, the reporting page).
 NAMES = {HOME: "Home", MAP: "Theory map", OUTCOMES: "Outcomes", SERVICES: "Services", QUOTES: "Quotes",
-         THEORIES: "Substantive theories", SOURCES: "Sources", CHANGES: "What changed"}
+         THEORIES: "Substantive theories", SOURCES: "Sources", CHANGES: "What changed", REFERENCES: "References",
+         EVIDENCE: "Evidence map"}
 
 # Files of the site (besides pages).
 SCRIPT = "assets/javascripts/site.js"
@@ -82,13 +85,14 @@ def slug(text: str) -> str:
 
 # ----------------------------------------------------------------------------- the pages a theory has
 
-OWN = [HOME, MAP, RETIRED, OUTCOMES, CHANGES, FIELDS, SERVICES, QUOTES, THEORIES, SOURCES]  # the site's own pages
+OWN = [HOME, MAP, RETIRED, OUTCOMES, CHANGES, FIELDS, SERVICES, QUOTES, THEORIES, SOURCES, REFERENCES,  # the site's own
+       EVIDENCE]
 
 
 def fixed_pages(theory: ProgrammeTheory) -> list[str]:
     """The generated pages that are not one per record: the site's own, the map's view for each
     beneficiary, the reporting page."""
-    return [*OWN, *(page_of(b) for b in theory.study.beneficiaries),
+    return [*(p for p in OWN if p != REFERENCES or theory.references), *(page_of(b) for b in theory.study.beneficiaries),
             *([page_of(theory.reporting)] if theory.reporting else [])]
 
 
@@ -104,9 +108,9 @@ def navigation(theory: ProgrammeTheory) -> list[tuple[str, str]]:
     """The top-level navigation as (title, docs path): the theory's own pages (methods, discussion...)
     before "What changed". Record pages are reached from the index pages, so that each page does
     not carry the whole theory in its sidebar."""
-    top = [HOME, MAP, OUTCOMES, SERVICES, QUOTES, THEORIES, SOURCES]
+    top = [HOME, MAP, EVIDENCE, OUTCOMES, SERVICES, QUOTES, THEORIES, SOURCES]
     return [*((NAMES[p], p) for p in top), *((c.title, page_of(c)) for c in theory.content),
-            (NAMES[CHANGES], CHANGES)]
+            *([(NAMES[REFERENCES], REFERENCES)] if theory.references else []), (NAMES[CHANGES], CHANGES)]
 
 
 def reading_order(theory: ProgrammeTheory) -> list[str]:

@@ -58,6 +58,7 @@ def front_matter(front: dict) -> str:
     return "---\n" + "".join(f"{key}: {json.dumps(value)}\n" for key, value in front.items()) + "---\n\n"
 
 
+_CELL_BOUNDARY = re.compile(r"(</t[dh]>)(<t[dh][ >])")
 _PLACEHOLDER = re.compile(r'(<div [^>]*?) data-part="(\d+)"></div>')
 
 
@@ -79,8 +80,10 @@ class PageContext:
 
     def fragment(self, inner: str, css_class: str, id_: str | None = None) -> Markup:
         """An HTML block of this page, as a placeholder in its Markdown."""
-        # No blank line inside: in the docs tree a fragment is one HTML block of the Markdown.
-        return self._placeholder("\n".join(line for line in str(inner).strip().splitlines() if line.strip()),
+        # No blank line inside: in the docs tree a fragment is one HTML block of the Markdown. A space
+        # between table cells, so that search (which reads the text) does not run their words together.
+        inner = _CELL_BOUNDARY.sub(r"\1 \2", str(inner))
+        return self._placeholder("\n".join(line for line in inner.strip().splitlines() if line.strip()),
                                  css_class, id_)
 
     def diagram(self, diagram: Diagram | None) -> Markup:
@@ -128,7 +131,7 @@ class PageContext:
         """A Markdown field, checked by the loader, as sanitised HTML blocks; headings stay Markdown
         headings so that they reach the page's table of contents."""
         parts = []
-        for part in recordtext.render(text, link=self._record_link):
+        for part in recordtext.render(text, link=self._record_link, cite=self._cite):
             if isinstance(part, recordtext.Heading):
                 parts.append(f"{'#' * part.level} {page_text(part.text)}")
             else:
@@ -137,7 +140,7 @@ class PageContext:
 
     def inline_markdown(self, text: str) -> Markup:
         """A Markdown field shown in a table cell: one line of sanitised HTML."""
-        html_ = "".join(recordtext.render(text, link=self._record_link, inline=True))
+        html_ = "".join(recordtext.render(text, link=self._record_link, inline=True, cite=self._cite))
         return Markup(inert(" ".join(html_.split())))
 
     def _record_link(self, record_id: str) -> tuple[str, str]:
@@ -145,6 +148,14 @@ class PageContext:
         path = addresses.page_of(record)
         self.links.add(path.partition("#")[0])
         return name_of(record), self.site.href(path, self.page)
+
+    def _cite(self, number: int) -> str | None:
+        """A numbered citation's link: the work on the references page (None: not listed)."""
+        references = self.theory.references
+        if not references or number not in references.numbers:
+            return None
+        self.links.add(addresses.REFERENCES)
+        return self.site.href(f"{addresses.REFERENCES}#ref-{number}", self.page)
 
     def edit(self, source: str | None) -> str | None:
         return f"{self.edit_base}{source}" if (self.edit_base and source) else None

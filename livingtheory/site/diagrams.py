@@ -68,73 +68,128 @@ def arrow(theory: ProgrammeTheory, type_id: str) -> tuple[str, str, str]:
     return _ARROWS[types.index(type_id) % len(_ARROWS)] if type_id in types else _ARROWS[0]
 
 
-def _node(theory: ProgrammeTheory, cmoc: Cmoc, named: dict[str, str]) -> str:
+_NAMED_RELATIONS = 3  # on a map's node; the CMOC's page has them all
+
+
+def _node(theory: ProgrammeTheory, cmoc: Cmoc, named: dict[str, str], shown: set[str] = frozenset()) -> str:
     """A CMOC on a map: its number, who benefits where it is not the first, its mechanism, its status
-    where it is not plain, and the weight of evidence for and against it."""
+    where it is not plain, the weight of evidence for and against it, and the CMOCs on the map it
+    bears on ("leads to CMOC 12")."""
     weight = evidence.weigh(theory, cmoc)
     who = f" ({named[cmoc.beneficiary]})" if cmoc.beneficiary in named else ""
     status = " contested" if weight.contested else f" {cmoc.status}" if cmoc.status in ("proposed", *RETIRED) else ""
     counts = f" [{weight.short()}]" if weight.short() else ""
-    return label(f"CMOC {cmoc.number}{who}: {cmoc.mechanism.label}{counts}{' ·' + status if status else ''}")
+    relations = [f"{theory.relation_type(r.type).name} CMOC {theory.get(r.cmoc).number}"
+                 for r in cmoc.relations if r.cmoc in shown]
+    more = len(relations) - _NAMED_RELATIONS
+    related = ("; " + ", ".join(relations[:_NAMED_RELATIONS]) + (f" and {more} more" if more > 0 else "")) if relations else ""
+    return label(f"CMOC {cmoc.number}{who}: {cmoc.mechanism.label}{counts}{' ·' + status if status else ''}{related}")
+
+
+def _context_key(cmoc: Cmoc) -> str:
+    return " ".join(cmoc.context.label.lower().split())
+
+
+def map_keys(groups: list[tuple[Outcome, list[Cmoc]]]) -> dict[str, tuple[str, str, str]]:
+    """Each drawn CMOC's nodes on a map: (its context's, its own, its outcome's) Mermaid node ids;
+    a context is drawn once, keyed by its first CMOC. The explorer finds them in the drawn SVG."""
+    contexts: dict[str, str] = {}
+    keys = {}
+    for g, (_, cmocs) in enumerate(groups):
+        for cmoc in cmocs:
+            context = contexts.setdefault(_context_key(cmoc), f"c{len(contexts)}")
+            keys[cmoc.id] = (context, f"n{cmoc.number}", f"o{g}")
+    return keys
+
+
+# A map is drawn compactly: wider nodes (fewer lines each), close together. A directive of this
+# diagram alone, written by the core (record text is escaped, so it can never write one).
+_MAP_LAYOUT = ('%%{init: {"themeVariables": {"fontSize": "14px"}, "flowchart": {"wrappingWidth": 350, '
+               '"nodeSpacing": 6, "rankSpacing": 20, "padding": 4}}}%%')
 
 
 def map_diagram(theory: ProgrammeTheory, groups: list[tuple[Outcome, list[Cmoc]]], href: Href, *,
                 title: str) -> Diagram:
-    """The web of CMOCs: each CMOC (its mechanism) leads to its outcome, and bears on other CMOCs by
-    the theory's relation types (each drawn its own way); every node links to its page. Beneficiaries
-    after the first are named on the node; a contested or proposed CMOC is marked."""
+    """The theory as a web: contexts (each drawn once, however many CMOCs share it) lead to the
+    CMOCs' mechanisms, which lead to their outcomes. A CMOC's node shows its number, its mechanism,
+    its evidence for and against and the CMOCs it bears on (named: an arrow between two CMOCs would
+    pull one into another column, and the web would lose its shape; each CMOC's page draws its
+    neighbourhood). It is styled by who benefits, and marked when contested or proposed. Every
+    CMOC and outcome node links to its page."""
     beneficiaries = theory.study.beneficiaries
     shade = {b.id: f"benefit{i % len(_BENEFIT_COLOURS)}" for i, b in enumerate(beneficiaries)}
     named = {b.id: b.name for b in beneficiaries[1:]}
-    cmoc_count = sum(len(cmocs) for _, cmocs in groups)
-    lines = ["flowchart LR", f"accTitle: {plain(title)}",
-             "accDescr: " + plain(f"{cmoc_count} CMOCs grouped by outcome; each CMOC node shows its mechanism and "
-                                  "its evidence for and against, and links to its page. The list below the diagram "
-                                  "gives the same content as text.")]
-    # Mermaid stacks the subgraphs of a left-to-right chart last-defined on top: define them in
-    # reverse so that they read in the theory's order.
-    for g, (outcome, cmocs) in reversed(list(enumerate(groups))):
-        lines.append(f"  subgraph g{g}[{label(outcome.name)}]")
-        lines.append("    direction LR")
-        lines.append(f"    o{g}[{label(outcome.name)}]:::outcome")
-        for cmoc in cmocs:
+    cmocs = [c for _, group in groups for c in group]
+    keys = map_keys(groups)
+    contexts = {keys[c.id][0]: c for c in reversed(cmocs)}  # each context's first CMOC words it
+    lines = [_MAP_LAYOUT, "flowchart LR", f"accTitle: {plain(title)}",
+             "accDescr: " + plain(f"{len(cmocs)} CMOCs as a web: {len(contexts)} contexts lead to the CMOCs' mechanisms, "
+                                  f"which lead to {len(groups)} outcomes; each CMOC node shows its evidence for and "
+                                  "against and links to its page. The list below the diagram gives the same content "
+                                  "as text.")]
+    lines += [f"  {key}[{label(first.context.label)}]:::context" for key, first in sorted(
+        contexts.items(), key=lambda item: int(item[0][1:]))]
+    for g, (outcome, group) in enumerate(groups):
+        lines.append(f"  o{g}[{label(outcome.name)}]:::outcome")
+        for cmoc in group:
             style = "contested" if evidence.weigh(theory, cmoc).contested else \
                 "proposed" if cmoc.status == "proposed" else shade.get(cmoc.beneficiary, "benefit0")
-            lines.append(f"    n{cmoc.number}[{_node(theory, cmoc, named)}]:::{style} --> o{g}")
-        lines.append("  end")
-    shown = {cmoc.id for _, cmocs in groups for cmoc in cmocs}
-    for _, cmocs in groups:
-        for cmoc in cmocs:
-            for r in cmoc.relations:
-                if r.cmoc in shown:
-                    start, end, _ = arrow(theory, r.type)
-                    name = plain(theory.relation_type(r.type).name)
-                    lines.append(f"  n{cmoc.number} {start} {name} {end} n{theory.get(r.cmoc).number}")
+            lines.append(f"  {keys[cmoc.id][0]} --> n{cmoc.number}[{_node(theory, cmoc, named, set(keys))}]:::{style}"
+                         f" --> o{g}")
     targets = []
-    for g, (outcome, cmocs) in enumerate(groups):
+    for g, (outcome, group) in enumerate(groups):
         targets.append(addresses.page_of(outcome))
         lines.append(f'  click o{g} href "{_safe(href(targets[-1]))}" "{plain(outcome.name)}"')
-        for cmoc in cmocs:
+        for cmoc in group:
             targets.append(addresses.page_of(cmoc))
             lines.append(f'  click n{cmoc.number} href "{_safe(href(targets[-1]))}" "{plain(cmoc.title)}"')
     return Diagram("\n".join(lines + _classes(lines)), tuple(targets), wide=True)
 
 
+def neighbourhood_diagram(theory: ProgrammeTheory, cmoc: Cmoc, href: Href) -> Diagram | None:
+    """A CMOC and the CMOCs it bears on or that bear on it, each relation drawn its own way and
+    named; None when it has none."""
+    pairs = [(cmoc, r.type, theory.get(r.cmoc)) for r in cmoc.relations]
+    pairs += [(other, r.type, cmoc) for other, r in theory.related_from(cmoc)]
+    if not pairs:
+        return None
+    named = {b.id: b.name for b in theory.study.beneficiaries[1:]}
+    nodes = list(dict.fromkeys(c for a, _, b in pairs for c in (a, b)))
+    lines = [_MAP_LAYOUT, "flowchart LR", f"accTitle: {plain(f'How CMOC {cmoc.number} connects')}",
+             "accDescr: " + plain("; ".join(f"CMOC {a.number} {theory.relation_type(t).name} CMOC {b.number}"
+                                            for a, t, b in pairs) + ". The list below says the same.")]
+    for c in nodes:
+        style = "focus" if c is cmoc else "retired" if c.retired else "proposed" if c.status == "proposed" else "mechanism"
+        lines.append(f"  n{c.number}[{_node(theory, c, named)}]:::{style}")
+    for a, type_id, b in pairs:
+        start, end, _ = arrow(theory, type_id)
+        lines.append(f"  n{a.number} {start} {plain(theory.relation_type(type_id).name)} {end} n{b.number}")
+    targets = [addresses.page_of(c) for c in nodes if c is not cmoc]
+    lines += [f'  click n{c.number} href "{_safe(href(addresses.page_of(c)))}" "{plain(c.title)}"'
+              for c in nodes if c is not cmoc]
+    return Diagram("\n".join(lines + _classes(lines)), tuple(targets))
+
+
+def neighbourhood_legend(theory: ProgrammeTheory, cmoc: Cmoc) -> list[tuple[str, str]]:
+    used = dict.fromkeys([r.type for r in cmoc.relations] + [r.type for _, r in theory.related_from(cmoc)])
+    return [(f"line-{arrow(theory, t)[2]}", f"{theory.relation_type(t).name} (read the other way: "
+             f"{theory.relation_type(t).inverse})") for t in used]
+
+
 def legend(theory: ProgrammeTheory, groups: list[tuple[Outcome, list[Cmoc]]]) -> list[tuple[str, str]]:
     """The key to a map: (sample, meaning) for each way of drawing that the map uses."""
     cmocs = [c for _, group in groups for c in group]
-    shown = {c.id for c in cmocs}
-    used = list(dict.fromkeys(r.type for c in cmocs for r in c.relations if r.cmoc in shown))
-    key = [(f"node-benefit{i % len(_BENEFIT_COLOURS)}", f"a CMOC in which the {b.name} benefits")
+    key = [("node-context", "a context: drawn once, with an arrow to each mechanism it triggers")]
+    key += [(f"node-benefit{i % len(_BENEFIT_COLOURS)}", f"a CMOC in which the {b.name} benefits")
            for i, b in enumerate(theory.study.beneficiaries) if any(c.beneficiary == b.id for c in cmocs)]
     key += [("node-outcome", "an outcome: each CMOC's arrow leads to its outcome")]
     if any(evidence.weigh(theory, c).contested for c in cmocs):
         key.append(("node-contested", "a contested CMOC: evidence both for and against it ([n for, n against])"))
     if any(c.status == "proposed" for c in cmocs):
         key.append(("node-proposed", "a proposed CMOC, not yet reviewed"))
-    for type_id in used:
-        relation = theory.relation_type(type_id)
-        key.append((f"line-{arrow(theory, type_id)[2]}", f"{relation.name} (read the other way: {relation.inverse})"))
+    if any(c.relations for c in cmocs):
+        key.append(("node-plain", "“leads to CMOC 12” on a CMOC: how it bears on another CMOC (each CMOC's page "
+                                  "draws its connections)"))
     return key
 
 
@@ -176,5 +231,7 @@ _CLASSES = [
     "  classDef blocked fill:#fce4ec,stroke:#ad1457,color:#0d1b2a,stroke-dasharray:4 3",
     "  classDef contested fill:#ffebee,stroke:#b71c1c,color:#0d1b2a,stroke-width:3px",
     "  classDef proposed fill:#ffffff,stroke:#455a64,color:#0d1b2a,stroke-dasharray:6 4",
+    "  classDef focus fill:#fff3e0,stroke:#e65100,color:#0d1b2a,stroke-width:3px",
+    "  classDef retired fill:#eceff1,stroke:#455a64,color:#0d1b2a,stroke-dasharray:2 2",
     *(f"  classDef benefit{i} {colours}" for i, colours in enumerate(_BENEFIT_COLOURS)),
 ]

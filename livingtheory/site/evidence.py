@@ -100,3 +100,34 @@ def matrix_row(theory: ProgrammeTheory, service: Service) -> dict[str, dict[str,
         if cmoc not in cell:
             cell.append(cmoc)
     return {outcome: {d: cell[d] for d in DIRECTIONS if d in cell} for outcome, cell in row.items()}  # support first
+
+
+def counts_by(theory: ProgrammeTheory, cmoc: Cmoc, key) -> dict:
+    """key(item) -> direction -> how many pieces of the CMOC's evidence (withdrawn quotes left out)."""
+    found: dict = {}
+    for item in items(theory, cmoc):
+        if item.withdrawn:
+            continue
+        for k in key(item):
+            cell = found.setdefault(k, {})
+            cell[item.evidence.direction] = cell.get(item.evidence.direction, 0) + 1
+    return found
+
+
+def by_source(theory: ProgrammeTheory, cmoc: Cmoc) -> dict[str, dict[str, int]]:
+    """Source id -> direction -> count."""
+    return counts_by(theory, cmoc, lambda item: [item.source.id])
+
+
+def by_service(theory: ProgrammeTheory, cmoc: Cmoc) -> list[tuple[Service, dict[str, int]]]:
+    """The services whose participants' quotes bear on the CMOC, each with its counts by direction."""
+    def service_of(item):
+        service = theory.service_of(item.quote) if item.quote else None
+        return [service.id] if service else []
+    found = counts_by(theory, cmoc, service_of)
+    return [(s, found[s.id]) for s in theory.services if s.id in found]
+
+
+def cell_text(counts: dict[str, int]) -> str:
+    """"2 supporting, 1 contrary": in the order of DIRECTIONS, support first."""
+    return ", ".join(f"{counts[d]} {ADJECTIVES[d]}" for d in DIRECTIONS if counts.get(d))

@@ -122,9 +122,11 @@ def render_site(theory: ProgrammeTheory, *, site: Addresses | None = None, edit_
             (addresses.OUTCOMES, lambda: [_outcomes_index(r)]), (addresses.CHANGES, lambda: [_changes(r)]),
             (addresses.FIELDS, lambda: [_fields(r)]), (addresses.SERVICES, lambda: [_services_index(r)]),
             (addresses.QUOTES, lambda: [_quotes(r)]), (addresses.THEORIES, lambda: [_theories(r)]),
-            (addresses.SOURCES, lambda: [_sources(r)])]
+            (addresses.SOURCES, lambda: [_sources(r)]), (addresses.EVIDENCE, lambda: [_evidence_map(r)])]
     if theory.reporting:
         jobs.append((page_of(theory.reporting), lambda: [_reporting(r)]))
+    if theory.references:
+        jobs.append((addresses.REFERENCES, lambda: [_references(r)]))
     for record, make in [*((o, _outcome) for o in theory.outcomes), *((c, _cmoc) for c in theory.cmocs),
                          *((s, _service) for s in theory.services), *((c, _content) for c in theory.content)]:
         jobs.append((page_of(record), lambda record=record, make=make: [make(r, record)]))
@@ -151,7 +153,7 @@ def _home(r: Render) -> Page:
 
 
 OVERVIEW_ABOVE = 60  # current CMOCs: above this the map shows outcomes (each opening onto its own map)
-DRAWN_UP_TO = 250  # CMOCs in one outcome's map; beyond, the outcome lists them (and the explorer filters them)
+DRAWN_UP_TO = 60  # CMOCs in one outcome's map; beyond, the outcome lists them (and the explorer filters them)
 
 
 def _maps(r: Render) -> list[Page]:
@@ -180,10 +182,18 @@ def _maps(r: Render) -> list[Page]:
 def _explorer(r: Render, path: str) -> dict:
     """What the map's explorer filters on, per CMOC (every CMOC: retired ones are a filter away)."""
     theory = r.theory
+    drawn = [(o, list(theory.cmocs_in(o))) for o in theory.outcomes]
+    keys = diagrams.map_keys([(o, cmocs) for o, cmocs in drawn if cmocs])
+    first_with = {}  # a context, named in the address by the first CMOC that states it
+    for c in theory.current:
+        first_with.setdefault(keys[c.id][0], c)
     rows = {}
     for c in theory.cmocs:
         weight = evidence.weigh(theory, c)
         rows[c.id] = {
+            "nodes": " ".join(keys.get(c.id, ())),
+            "context": first_with[keys[c.id][0]].id if c.id in keys else "",
+            "leads": " ".join(f"{x.cmoc}:{x.type}" for x in c.relations),
             "services": " ".join(s.id for s in theory.services_of(c)),
             "sources": " ".join(dict.fromkeys(theory.source_of(e).id for e in c.evidence)),
             "theories": " ".join(t.theory for t in c.theories),
@@ -204,10 +214,28 @@ def _explorer(r: Render, path: str) -> dict:
         ("relation", "Relation", [("", "any"), *((t.id, t.name) for t in theory.study.vocabulary.relation_types)]),
         ("theory", "Substantive theory", [("", "all"), *((t.id, t.name) for t in theory.theories)]),
         ("focus", "Focus on", [("", "none"), *((c.id, f"CMOC {c.number}: {c.title}") for c in theory.cmocs)]),
+        ("from", "Trace paths from", [("", "nowhere"),
+                                      *((f"context:{c.id}", f"Context: {c.context.label}") for c in first_with.values()),
+                                      *((c.id, f"CMOC {c.number}: {c.title}") for c in theory.current),
+                                      *((f"source:{s.id}", f"Source: {s.name}") for s in theory.sources)]),
+        ("to", "to the outcome", [("", "any outcome"), *((o.id, o.name) for o in theory.outcomes)]),
     ]
     groups = [(o, theory.cmocs_in(o, retired=True)) for o in theory.outcomes]
     return {"filters": filters, "groups": [(o, cmocs) for o, cmocs in groups if cmocs], "rows": rows,
             "url": lambda record: r.site.href(page_of(record), path)}
+
+
+def _evidence_map(r: Render) -> Page:
+    theory = r.theory
+    rows = [(c, evidence.by_source(theory, c), evidence.by_service(theory, c)) for c in theory.current]
+    return r.page("evidence.md.j2", addresses.EVIDENCE, None, title="Evidence map", rows=rows,
+                  cell=evidence.cell_text, sources=[s for s in theory.sources
+                                                    if any(s.id in by_source for _, by_source, _ in rows)])
+
+
+def _references(r: Render) -> Page:
+    return r.page("references.md.j2", addresses.REFERENCES, r.theory.references.file, title="References",
+                  references=r.theory.references)
 
 
 def _outcomes_index(r: Render) -> Page:
@@ -235,6 +263,8 @@ def _cmoc(r: Render, cmoc: Cmoc) -> Page:
                   replaces=theory.replaces(cmoc), successors=theory.successors(cmoc) if cmoc.retired else (),
                   related_from=theory.related_from(cmoc), trail=_version_trail(r, cmoc),
                   map_url=r.site.href(addresses.MAP, path) + f"?focus={cmoc.id}",
+                  neighbourhood=diagrams.neighbourhood_diagram(theory, cmoc, r.href(path)),
+                  neighbourhood_key=diagrams.neighbourhood_legend(theory, cmoc),
                   diagram=diagrams.cmoc_diagram(cmoc, outcome, r.href(path)))
 
 

@@ -14,7 +14,8 @@ from ..records.schema import inlined_schema
 WHERE = {"study": "theory/study.yaml", "deidentification": "theory/deidentification.yaml", "cmoc": "theory/cmocs/<id>.yaml", "quote": "theory/quotes/<id>.yaml",
          "service": "theory/services/<id>.yaml", "outcome": "theory/outcomes/<id>.yaml",
          "theory": "theory/theories/<id>.yaml", "content": "theory/content/<id>.yaml",
-         "source": "theory/sources/<id>.yaml", "reporting": "theory/reporting.yaml"}
+         "source": "theory/sources/<id>.yaml", "reporting": "theory/reporting.yaml",
+         "references": "theory/references.yaml"}
 _TYPES = {"string": "text", "integer": "whole number", "boolean": "true or false", "array": "list",
           "object": "group of fields", "null": "empty"}
 

@@ -1,5 +1,5 @@
 # The two commands a newcomer needs (see README):
-#   make serve   set up what the site needs, then build and serve it at http://127.0.0.1:8000
+#   make serve   set up what the site needs, then build and serve it at http://127.0.0.1:8000/<site_url path>/
 #   make test    set up everything, then check the theory and run the whole test suite
 VENV ?= .venv
 ZENSICAL_VENV ?= .venv-zensical
@@ -80,6 +80,7 @@ release: setup-site
 
 benchmark: setup
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/maps.py
 
 clean:
 	rm -rf site build .pytest_cache test-artifacts preview

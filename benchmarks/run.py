@@ -2,6 +2,7 @@
 
     python benchmarks/run.py [N ...]        (default: 12 100 1000 5000; `make benchmark`)
     python benchmarks/run.py --report       (docs/benchmark.md again from benchmarks/results.json)
+    python benchmarks/run.py --hostile      (only the hostile records' rows again)
 
 For each N it writes a synthetic theory in the real schema (5 outcomes, the 14 services, two
 quotes a CMOC, a not-triggered circumstance on every fourth), then, in the same run:
@@ -217,6 +218,9 @@ def hostile_checks() -> list[dict]:
             "quotes/quote-01.yaml", 'id: quote-01\nsource: thompson-2023\nparticipant: "#13"\ntext: "'
             + ("Gardens help. and Then more, " * 4000)[:99_990] + '"\n'),
         "nesting 100,000 levels deep": ("outcomes/hope.yaml", "id: hope\nname: " + "[" * 100_000 + "]" * 100_000 + "\n"),
+        "a 99 KB quote of repeated e-mail addresses (de-identification's worst case before)": (
+            "quotes/quote-01.yaml", 'id: quote-01\nsource: thompson-2023\nparticipant: "#13"\ntext: "'
+            + ("a.b@c.d " * 12_400)[:99_000] + '"\n'),
     }
     rows = []
     for name, (record, text) in cases.items():
@@ -380,6 +384,17 @@ def report(rows: list[dict], real_kb: float, hostile: list[dict] | None = None, 
     return "\n".join(lines)
 
 
+def with_maps(text: str) -> str:
+    """The page with benchmarks/maps.py's section (cold and warm builds, the map, the preview
+    server) from its last run, which this run does not repeat."""
+    saved = REPO / "benchmarks" / "results-maps.json"
+    if not saved.exists():
+        return text
+    import maps
+    data = json.loads(saved.read_text())
+    return text.rstrip("\n") + "\n\n" + maps.section(data["builds"], data["serve"]) + "\n"
+
+
 def verdicts(rows: list[dict], real_kb: float) -> list[str]:
     """Each target, met or missed, from this run's figures."""
     by_n = {r["n"]: r for r in rows}
@@ -419,8 +434,15 @@ def verdicts(rows: list[dict], real_kb: float) -> list[str]:
 if __name__ == "__main__":
     if sys.argv[1:] == ["--report"]:  # the docs page again from the last run's results.json
         saved = json.loads((REPO / "benchmarks" / "results.json").read_text())
-        (REPO / "docs" / "benchmark.md").write_text(report(saved["sizes"], saved["real_max_cmoc_page_kb"],
-                                                           saved["hostile"], saved["readers"]))
+        (REPO / "docs" / "benchmark.md").write_text(with_maps(report(saved["sizes"], saved["real_max_cmoc_page_kb"],
+                                                                     saved["hostile"], saved["readers"])))
+        sys.exit(0)
+    if sys.argv[1:] == ["--hostile"]:  # the hostile records' rows again, the rest as last run
+        saved = json.loads((REPO / "benchmarks" / "results.json").read_text())
+        saved["hostile"] = hostile_checks()
+        (REPO / "benchmarks" / "results.json").write_text(json.dumps(saved, indent=2) + "\n")
+        (REPO / "docs" / "benchmark.md").write_text(with_maps(report(saved["sizes"], saved["real_max_cmoc_page_kb"],
+                                                                     saved["hostile"], saved["readers"])))
         sys.exit(0)
     sizes = [int(a) for a in sys.argv[1:]] or [12, 100, 1000, 5000]
     hostile = hostile_checks()
@@ -435,5 +457,5 @@ if __name__ == "__main__":
     real_kb = real_site_pages()
     (REPO / "benchmarks" / "results.json").write_text(json.dumps({"sizes": results, "real_max_cmoc_page_kb": real_kb,
                                                                   "hostile": hostile, "readers": readers}, indent=2) + "\n")
-    (REPO / "docs" / "benchmark.md").write_text(report(results, real_kb, hostile, readers))
+    (REPO / "docs" / "benchmark.md").write_text(with_maps(report(results, real_kb, hostile, readers)))
     print(report(results, real_kb, hostile, readers))

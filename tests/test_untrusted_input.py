@@ -138,3 +138,47 @@ def test_csv_cells_cannot_run_as_formulas(theory_copy):
         for cell in (quote_rows[i]["text"], cmoc_rows[i]["title"]):
             assert cell == "'" + formula  # a leading apostrophe: shown as text, otherwise unchanged
     assert quote_rows[len(FORMULAS)]["text"] == theory.quotes[len(FORMULAS)].text
+
+
+def test_the_change_summary_lists_every_change_whatever_the_text(tmp_path):
+    """Record text with a comment opener, headings, images, links and line breaks in a CMOC's title
+    cannot hide the changes listed after it, nor render as anything but text, when GitHub renders
+    the summary (CommonMark with GFM tables: markdown-it-py, as a faithful reader)."""
+    import subprocess
+    import sys
+    from markdown_it import MarkdownIt
+    from conftest import make_project
+    project = make_project(tmp_path / "project")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@e.org"}
+    git = lambda *a: subprocess.run(["git", *a], cwd=project, check=True, capture_output=True, env=env)  # noqa: E731
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    hostile = ('x\\n<!-- ## Nothing else changed ![t](https://evil.example/p.gif) [ok](https://evil.example/) '
+               '<img src=x onerror=alert(1)> ` `` ```')
+    for number, title in (("01", hostile), ("07", "An honest rewording")):
+        cmoc = project / f"theory/cmocs/cmoc-{number}.yaml"
+        text = cmoc.read_text()
+        old = text.split("\ntitle: ", 1)[1].split("\n", 1)[0]
+        text = text.replace(f"\ntitle: {old}", f"\ntitle: \"{title}\"", 1)
+        text = text.replace('status: initial\nversion: "1.0"', 'status: initial\nversion: "1.1"')
+        cmoc.write_text(text + '  - {date: "2026-11-22", theory_version: "1.1", version: "1.1", status: initial, '
+                               'change: "Retitled.", rationale: "Clearer.", evidence: []}\n')
+    study = project / "theory/study.yaml"
+    study.write_text(study.read_text().replace('version: "1.0"', 'version: "1.1"', 1))
+    assert subprocess.run([sys.executable, "-m", "livingtheory", "check"], cwd=project).returncode == 0
+    result = subprocess.run([sys.executable, "-m", "livingtheory", "summary", "--base", "main"], cwd=project,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    tokens = MarkdownIt("commonmark").enable("table").parse(result.stdout)
+    inline = [c for t in tokens for c in (t.children or [])]
+    assert not [t for t in tokens if t.type == "html_block"] and not [c for c in inline if c.type == "html_inline"]
+    assert not [c for c in inline if c.type == "image"]
+    assert not [c for c in inline if c.type == "link_open" and "evil.example" in (c.attrGet("href") or "")]
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert not [h for h in headings if "Nothing else changed" in h]
+    rendered = MarkdownIt("commonmark").enable("table").render(result.stdout)
+    text = lxml_html.fromstring(f"<div>{rendered}</div>").text_content()
+    assert "cmoc-01" in text and "cmoc-07" in text and "An honest rewording" in text  # the change after it is there
+    assert "CMOCs: 0 added, 2 changed, 0 removed" in text

@@ -133,7 +133,7 @@ def _explain_one(error: _Violation, record: Record) -> Problem:
         if value is None:
             hint = "fill it in"
             if path and path[-1] == "participant":
-                hint = 'write the tag in quotes, e.g. participant: "#13" (a bare # starts a YAML comment)'
+                hint = 'write the tag in quotes, such as participant: "#07" (a bare # starts a YAML comment)'
             return Problem(record.file, line, column, f"{name} is empty", hint)
         hint = "put the value in double quotes" if "string" in wanted else f"write {words}"
         if isinstance(value, list) and "array" not in wanted:

@@ -159,21 +159,24 @@ DRAWN_UP_TO = 60  # CMOCs in one outcome's map; beyond, the outcome lists them (
 def _maps(r: Render) -> list[Page]:
     """The whole theory (its current CMOCs), one view per beneficiary, and the retired CMOCs."""
     theory, pages = r.theory, []
-    overview = len(theory.current) > OVERVIEW_ABOVE
     views = [(addresses.MAP, None, "The whole programme theory")]
     views += [(page_of(b), b, f"CMOCs in which the {b.name} benefits") for b in theory.study.beneficiaries]
     for path, who, title in views:
         groups = [(o, [c for c in theory.cmocs_in(o) if who is None or c.beneficiary == who.id])
                   for o in theory.outcomes]
         groups = [(o, cmocs) for o, cmocs in groups if cmocs]
-        if who is None and overview:  # too many to draw at once: outcomes, then theirs
+        too_many = sum(len(cmocs) for _, cmocs in groups) > OVERVIEW_ABOVE
+        if who is None and too_many:  # too many to draw at once: outcomes, then theirs
             diagram = diagrams.overview_diagram(theory, r.href(path), title=title)
+        elif too_many:  # a beneficiary's view: its CMOCs are listed, and the explorer filters them
+            diagram = None
         else:
             diagram = diagrams.map_diagram(theory, groups, r.href(path), title=title) if groups else None
         pages.append(r.page("map.md.j2", path, None, title=title, hide=("toc",), who=who, groups=groups,
                             searched=who is None,  # a view repeats part of the map: found once
-                            diagram=diagram, overview=who is None and overview,
-                            legend=diagrams.legend(theory, groups) if diagram and not (who is None and overview) else (),
+                            diagram=diagram, overview=who is None and too_many, too_many=too_many,
+                            explore_url=r.site.href(addresses.MAP, path) + (f"?beneficiary={who.id}" if who else ""),
+                            legend=diagrams.legend(theory, groups) if diagram and not too_many else (),
                             explore=_explorer(r, path) if who is None else None))
     pages.append(r.page("retired.md.j2", addresses.RETIRED, None, title="Retired CMOCs", searched=False))
     return pages

@@ -52,7 +52,7 @@ chromium:
 
 serve: setup-site chromium
 	@echo "== Building the site from theory/ and serving it; open the address below. Edits to theory/ rebuild it."
-	$(VENV)/bin/mkdocs serve
+	$(VENV)/bin/mkdocs serve --dirty
 
 build: setup-site
 	$(VENV)/bin/mkdocs build --strict

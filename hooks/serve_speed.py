@@ -40,26 +40,51 @@ def on_env(env, *, config, files):
     return env
 
 
+def _search(config):
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    return search if hasattr(getattr(search, "search_index", None), "entries") else None
+
+
 def on_pre_build(*, config) -> None:
     """The search index's entries of a page whose HTML is unchanged are the ones it had: kept, not
-    parsed again (the search plugin parses every page's HTML on every rebuild)."""
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    index = getattr(search, "search_index", None)
-    if not _SESSION["serving"] or index is None or not hasattr(index, "entries"):
+    parsed again (the search plugin parses every page's HTML on every rebuild); a page a --dirty
+    rebuild does not write keeps its entries too (below)."""
+    search = _search(config)
+    if not _SESSION["serving"] or search is None:
         return
-    add, kept, used = index.add_entry_from_context, _SESSION["search"], {}
+    index = search.search_index
+    search.search_index_prev = None  # its own --dirty merge assumes one changed page: ours is below
+    add, kept, seen = index.add_entry_from_context, _SESSION["search"], set()
+    _SESSION["seen"] = seen
 
     def add_kept(page):
-        key = hashlib.sha256(f"{page.url}\0{page.title}\0{page.meta.get('search')}\0{page.content}".encode()).digest()
-        if key in kept:
-            index.entries.extend(kept[key])
+        key = hashlib.sha256(f"{page.title}\0{page.meta.get('search')}\0{page.content}".encode()).digest()
+        if kept.get(page.url, (None,))[0] == key:
+            index.entries.extend(kept[page.url][1])
         else:
             before = len(index.entries)
             add(page)
-            kept[key] = index.entries[before:]
-        used[key] = kept[key]
+            kept[page.url] = (key, index.entries[before:])
+        seen.add(page.url)
     index.add_entry_from_context = add_kept
-    _SESSION["search"] = used  # only this build's pages are kept for the next
+
+
+@event_priority(100)  # before the search plugin writes its index
+def on_post_build(*, config) -> None:
+    search = _search(config)
+    if not _SESSION["serving"] or search is None:
+        return
+    pages = {file.url for file in _SESSION.get("files") or () if file.is_documentation_page()}
+    for url, (_, entries) in list(_SESSION["search"].items()):
+        if url not in pages:
+            del _SESSION["search"][url]  # a page gone from the site
+        elif url not in _SESSION["seen"]:
+            search.search_index.entries.extend(entries)  # not written again in this rebuild: as it was
+
+
+def on_files(files, *, config):
+    _SESSION["files"] = files
+    return files
 
 
 def _key(markdown: str, config) -> str:

@@ -25,14 +25,17 @@ from livingtheory import NOT_IN_NAV, CannotBuild, GeneratedSite, TheoryInvalid, 
 log = get_plugin_logger(__name__)
 _SITE = "livingtheory_site"  # where the build's config keeps the generated site
 # One `mkdocs serve` session: a preview (a theory with problems still shows, with its problems on
-# every page) and the records read so far, kept between rebuilds. A build never previews.
-_SERVE = {"preview": False, "records": {}}
+# every page), the records read so far, and (with --dirty, as `make serve` runs it) what each
+# generated page was made of, so that only the pages an edit changed are written again. A build
+# never previews.
+_SERVE = {"preview": False, "dirty": False, "records": {}, "made": {}}
 
 # ----------------------------------------------------------------------------- hooks
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
     _SERVE["preview"] = command == "serve"
+    _SERVE["dirty"] = command == "serve" and dirty
 
 def on_config(config: MkDocsConfig) -> None:
     edition = os.environ.get("MIKE_DOCS_VERSION")
@@ -67,9 +70,14 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     site: GeneratedSite = config[_SITE]
     for file in files.documentation_pages():  # hand-written pages live under docs/
         file.edit_uri = f"{Path(config.docs_dir).name}/{file.src_uri}"
+    made, navigation = _SERVE["made"], repr(site.navigation)
     for page in site.pages:  # (generate has checked that no hand-written page hides one of these)
         file = File.generated(config, page.path, content=page.body)
         file.edit_uri = page.source  # "edit" opens the YAML record, never a generated file
+        if _SERVE["dirty"]:  # unchanged since the server last wrote it (nor the navigation): not again
+            signature = (site.signature(page.path), navigation)
+            file.is_modified = (lambda same=made.get(page.path) == signature: not same)
+            made[page.path] = signature
         files.append(file)
     for download in site.citations:  # small, one set per CMOC: kept in memory
         files.append(File.generated(config, download.path, content=download.content))

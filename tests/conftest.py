@@ -39,6 +39,7 @@ def paper_text() -> str:
 
 import functools
 import http.server
+import json
 import subprocess
 import sys
 import threading
@@ -57,6 +58,17 @@ def make_project(target: Path, theory: Path | None = None, editions: Path | None
     for linked in ("hooks", "node_modules"):
         (target / linked).symlink_to(REPO / linked)
     return target
+
+
+def in_git(project: Path):
+    """The project as a git repository with one commit on main ("base"); returns its git command."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@e.org"}
+    git = lambda *a: subprocess.run(["git", *a], cwd=project, check=True, capture_output=True, env=env)  # noqa: E731
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    return git
 
 
 def build(project: Path, site: Path, site_url: str | None = None, strict: bool = True) -> subprocess.CompletedProcess:
@@ -89,13 +101,18 @@ class SiteServer:
         self.server.server_close()
 
 
+def _served(project: Path, site: Path):
+    server = SiteServer(project, site)
+    assert server.result.returncode == 0, server.result.stderr
+    return server
+
+
 @pytest.fixture(scope="session")
 def site_server(tmp_path_factory):
     """The site of the fixed theory (edition 1.0's records and edition), built once per test run and
     served: what tests of particular pages, CMOCs and quotes read. It never moves."""
     root = tmp_path_factory.mktemp("fixed")
-    server = SiteServer(make_project(root / "project"), root / "site")
-    assert server.result.returncode == 0, server.result.stderr
+    server = _served(make_project(root / "project"), root / "site")
     yield server
     server.close()
 
@@ -109,8 +126,7 @@ def built_site(site_server) -> Path:
 def live_server(tmp_path_factory):
     """The site of the live theory (theory/, editions/), built once per run and served: what the
     invariants every theory must meet read (tests marked `live`)."""
-    server = SiteServer(REPO, tmp_path_factory.mktemp("live"))
-    assert server.result.returncode == 0, server.result.stderr
+    server = _served(REPO, tmp_path_factory.mktemp("live"))
     yield server
     server.close()
 
@@ -118,6 +134,40 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_site(live_server) -> Path:
     return live_server.site
+
+
+class GitHubStub:
+    """A stand-in for GitHub's REST API on 127.0.0.1, for the workflows' own scripts: it records each
+    POST (path, content type, body) and answers by the path's ending ({api} in an answer is its own
+    address). `env` is what the script reads in a job: GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_TOKEN."""
+
+    def __init__(self, answers: dict[str, dict]):
+        stub = self
+        self.calls: list[tuple[str, str, bytes]] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                stub.calls.append((self.path, self.headers.get("Content-Type"), body))
+                answer = next((a for end, a in answers.items() if self.path.endswith(end)), {})
+                self.send_response(201)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps(answer).replace("{api}", stub.url).encode())
+
+            def log_message(self, *args):
+                pass
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.env = {**os.environ, "GITHUB_API_URL": self.url, "GITHUB_REPOSITORY": "team/theory", "GITHUB_TOKEN": "t0ken"}
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 # ----------------------------------------------------------------------------- a real browser

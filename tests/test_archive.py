@@ -1,19 +1,16 @@
 """What archives an edition: its DOIs (the concept DOI in the theory's record, each edition's
 version DOI recorded once Zenodo mints it), its archival PDF, and its GitHub release, each read
 by the program that reads it (a PDF reader, the site's head tags, a stand-in for GitHub's API)."""
-import http.server
 import json
-import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from conftest import build, make_project
+from conftest import GitHubStub, build, make_project
 
 CONCEPT, VERSION_DOI = "10.5281/zenodo.1000", "10.5281/zenodo.1001"
 
@@ -98,38 +95,14 @@ def test_the_archival_pdf_holds_every_page_of_the_edition(archived):
     assert reader.outline  # headings as bookmarks: the PDF can be navigated
 
 
-class _GitHub(http.server.BaseHTTPRequestHandler):
-    calls: list = []
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.calls.append((self.path, self.headers.get("Content-Type"), body))
-        port = self.server.server_address[1]
-        answer = {"upload_url": f"http://127.0.0.1:{port}/uploads/releases/5/assets{{?name,label}}",
-                  "html_url": "https://github.com/team/theory/releases/tag/v1.0"} if self.path.endswith("/releases") else {}
-        self.send_response(201)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(json.dumps(answer).encode())
-
-    def log_message(self, *args):
-        pass
-
-
 def test_the_release_step_makes_the_github_release_with_the_pdf(archived):
     project, _, pdf = archived
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _GitHub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with GitHubStub({"/releases": {"upload_url": "{api}/uploads/releases/5/assets{?name,label}",
+                                   "html_url": "https://github.com/team/theory/releases/tag/v1.0"}}) as github:
         result = subprocess.run([sys.executable, "-m", "livingtheory.contrib.release", "v1.0", str(pdf)], cwd=project,
-                                capture_output=True, text=True, env={
-                                    **os.environ, "GITHUB_REPOSITORY": "team/theory", "GITHUB_TOKEN": "t",
-                                    "GITHUB_API_URL": f"http://127.0.0.1:{server.server_address[1]}"})
-    finally:
-        server.shutdown()
-        server.server_close()
+                                capture_output=True, text=True, env=github.env)
     assert result.returncode == 0, result.stderr
-    (release_path, _, release), (upload_path, kind, uploaded) = _GitHub.calls
+    (release_path, _, release), (upload_path, kind, uploaded) = github.calls
     assert release_path == "/repos/team/theory/releases"
     assert json.loads(release)["tag_name"] == "v1.0" and json.loads(release)["name"] == "Edition 1.0"
     assert upload_path == "/uploads/releases/5/assets?name=edition-1.0.pdf" and kind == "application/pdf"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, THEORY, make_project, with_editions
+from conftest import REPO, THEORY, in_git, make_project, with_editions
 from livingtheory import load_theory
 from livingtheory.records.schema import inlined_schema
 
@@ -236,12 +236,7 @@ def test_scaffolding_writes_records_for_the_current_version_with_placeholders_th
 
 def test_change_summary_for_a_pull_request(tmp_path):
     project = make_project(tmp_path / "project")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@e.org"}
-    git = lambda *a: subprocess.run(["git", *a], cwd=project, check=True, capture_output=True, env=env)  # noqa: E731
-    git("init", "-q", "-b", "main")
-    git("add", "-A")
-    git("commit", "-qm", "base")
+    in_git(project)
     cmoc = project / "theory/cmocs/cmoc-05.yaml"
     cmoc.write_text(cmoc.read_text().replace('status: initial\nversion: "1.0"', 'status: supported\nversion: "1.1"')
                     + '  - {date: "2026-11-22", theory_version: "1.1", version: "1.1", status: supported, '
@@ -270,3 +265,27 @@ def test_yamllint_as_pre_commit_runs_it(tmp_path):
     bad.write_text("id: x\nid: y\ntitle: trailing   \n")
     result = subprocess.run([*yamllint, str(bad)], capture_output=True, text=True)
     assert result.returncode == 1 and "duplication of key" in result.stdout
+
+
+def test_check_puts_each_problem_on_its_line_as_a_github_annotation(theory_copy):
+    """`check --format github`: one workflow command per problem, on its file and line, and record
+    text in a message cannot end the command or start another (percent-encoded as GitHub reads it)."""
+    from urllib.parse import unquote
+    quote = theory_copy / "quotes/quote-05.yaml"
+    quote.write_text(quote.read_text().replace('participant: "#', 'participant: "\\n::warning file=x::pwned #', 1))
+    cmoc = theory_copy / "cmocs/cmoc-03.yaml"
+    cmoc.write_text(cmoc.read_text().replace("\ntitle:", "\n  title:", 1))
+    result = subprocess.run([sys.executable, "-m", "livingtheory", "check", str(theory_copy), "--format", "github"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith("::error file=") for line in lines), lines  # nothing else, nothing injected
+    parsed = []
+    for line in lines:
+        properties, message = line.removeprefix("::error ").split("::", 1)
+        props = dict(p.split("=", 1) for p in properties.split(","))
+        parsed.append((unquote(props["file"]), int(props.get("line", 0)), unquote(message)))
+    assert {file for file, _, _ in parsed} == {"theory/quotes/quote-05.yaml", "theory/cmocs/cmoc-03.yaml"}
+    assert all(line > 0 for _, line, _ in parsed)
+    assert any("::warning file=x::pwned" in message and "\n" in message for _, _, message in parsed)  # as text
+    assert len(lines) == result.stderr.count("\n    fix: ")  # the same problems as the text report

@@ -1,37 +1,18 @@
 """The forms workflow (.github/workflows/forms.yml) as GitHub runs it: its own script
 (livingtheory.contrib.workflow) reads the event file, and talks to an API that stands in for
 GitHub's here. Issue text is hostile: shell syntax, expressions, YAML and Markdown in every answer."""
-import http.server
 import json
-import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, make_project
+from conftest import REPO, GitHubStub, make_project
 from test_contributors import FILLED
 
 HOSTILE_TITLE = 'Peer shares a hobby $(touch PWNED) `touch PWNED` ${{ github.token }} "; rm -rf / #'
-
-
-class _GitHub(http.server.BaseHTTPRequestHandler):
-    calls: list
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.calls.append((self.path, json.loads(body)))
-        answer = {"number": 41} if self.path.endswith("/pulls") else {}
-        self.send_response(201)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(json.dumps(answer).encode())
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture
@@ -52,23 +33,15 @@ def repository(tmp_path):
 
 
 def _run(repository: Path, body: str, labels: list[str], number: int = 7):
-    _GitHub.calls = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _GitHub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     event = repository.parent / "event.json"
     event.write_text(json.dumps({"action": "labeled", "label": {"name": "convert"},
                                  "repository": {"default_branch": "main"},
                                  "issue": {"number": number, "title": HOSTILE_TITLE, "body": body,
                                            "labels": [{"name": n} for n in labels]}}))
-    try:
+    with GitHubStub({"/pulls": {"number": 41}}) as github:
         result = subprocess.run([sys.executable, "-m", "livingtheory.contrib.workflow"], cwd=repository,
-                                capture_output=True, text=True, env={
-                                    **os.environ, "GITHUB_EVENT_PATH": str(event), "GITHUB_REPOSITORY": "team/theory",
-                                    "GITHUB_TOKEN": "t0ken", "GITHUB_API_URL": f"http://127.0.0.1:{server.server_address[1]}"})
-    finally:
-        server.shutdown()
-        server.server_close()
-    return result, _GitHub.calls
+                                capture_output=True, text=True, env={**github.env, "GITHUB_EVENT_PATH": str(event)})
+    return result, [(path, json.loads(body)) for path, _, body in github.calls]
 
 
 def test_a_hostile_new_cmoc_form_becomes_a_pull_request_whose_records_pass(repository, tmp_path):

@@ -9,11 +9,21 @@ import urllib.request
 
 import pytest
 
-from conftest import Visit, build, make_project
+from conftest import REPO, Visit, build, make_project
 
 pytestmark = pytest.mark.browser
 CMOC = "theory/cmocs/cmoc-03.yaml"
 REWORDED = "Reworded while the change is being written."
+
+
+def _make_serve() -> list[str]:
+    """`mkdocs serve` as the Makefile's serve recipe runs it (its options: --dirty)."""
+    recipe = (REPO / "Makefile").read_text().split("\nserve:", 1)[1].split("\n\n", 1)[0]
+    line = next(line.strip() for line in recipe.splitlines() if "mkdocs serve" in line)
+    return [sys.executable, "-m", "mkdocs", *line.split("mkdocs", 1)[1].split()]
+
+
+SERVE = _make_serve()
 
 
 def _free_port() -> int:
@@ -28,8 +38,8 @@ def served(tmp_path):
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
     log = (tmp_path / "serve.log").open("w")  # a file, not a pipe nobody reads (it would fill and stall the server)
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f",
-                               str(project / "mkdocs.yml")], stdout=log, stderr=subprocess.STDOUT,
+    server = subprocess.Popen([*SERVE, "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
+                              stdout=log, stderr=subprocess.STDOUT,
                               text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": url})
     deadline = time.time() + 120
     while time.time() < deadline:

@@ -147,14 +147,9 @@ def test_the_change_summary_lists_every_change_whatever_the_text(tmp_path):
     import subprocess
     import sys
     from markdown_it import MarkdownIt
-    from conftest import make_project
+    from conftest import in_git, make_project
     project = make_project(tmp_path / "project")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@e.org"}
-    git = lambda *a: subprocess.run(["git", *a], cwd=project, check=True, capture_output=True, env=env)  # noqa: E731
-    git("init", "-q", "-b", "main")
-    git("add", "-A")
-    git("commit", "-qm", "base")
+    in_git(project)
     hostile = ('x\\n<!-- ## Nothing else changed ![t](https://evil.example/p.gif) [ok](https://evil.example/) '
                '<img src=x onerror=alert(1)> ` `` ```')
     for number, title in (("01", hostile), ("07", "An honest rewording")):

@@ -216,53 +216,46 @@ def _plain(children: list[Token]) -> str:
     return "".join(c.content for c in children if c.type in ("text", "code_inline"))
 
 
-def _with_citations(children: list[Token], cite: Callable[[int], str | None]) -> list[Token]:
-    """[14, 16] in text (not inside a link): each number a link to its work in the references."""
+def _linked(text: str, url: str | None) -> list[Token]:
+    """Text as a link to `url`, or as plain text when there is none."""
+    if not url:
+        return [Token("text", "", 0, content=text)]
+    return [Token("link_open", "a", 1, attrs={"href": url}), Token("text", "", 0, content=text),
+            Token("link_close", "a", -1)]
+
+
+def _replaced(children: list[Token], pattern: re.Pattern, tokens: Callable[[re.Match], list[Token]]) -> list[Token]:
+    """Each match of `pattern` in text (not inside a link) replaced by tokens(match)."""
     result, depth = [], 0
     for child in children:
         depth += child.type == "link_open"
         depth -= child.type == "link_close"
-        if child.type != "text" or depth or not CITATION.search(child.content):
+        if child.type != "text" or depth or not pattern.search(child.content):
             result.append(child)
             continue
         at = 0
-        for match in CITATION.finditer(child.content):
-            result.append(Token("text", "", 0, content=child.content[at:match.start()] + "["))
-            inner, start = match.group(1), match.start(1)
-            pos = 0
-            for number in _CITED.finditer(inner):
-                for part, value in ((number.group(1), number.start(1)), (number.group(2), number.start(2))):
-                    if not part:
-                        continue
-                    result.append(Token("text", "", 0, content=inner[pos:value]))
-                    url = cite(int(part))
-                    if url:
-                        result += [Token("link_open", "a", 1, attrs={"href": url}),
-                                   Token("text", "", 0, content=part), Token("link_close", "a", -1)]
-                    else:
-                        result.append(Token("text", "", 0, content=part))
-                    pos = value + len(part)
-            result.append(Token("text", "", 0, content=inner[pos:] + "]"))
+        for match in pattern.finditer(child.content):
+            result.append(Token("text", "", 0, content=child.content[at:match.start()]))
+            result += tokens(match)
             at = match.end()
         result.append(Token("text", "", 0, content=child.content[at:]))
     return result
+
+
+def _with_citations(children: list[Token], cite: Callable[[int], str | None]) -> list[Token]:
+    """[14, 16] and [14–16] in text: each number a link to its work in the references."""
+    def numbers(match: re.Match) -> list[Token]:
+        inner, pos, out = match.group(1), 0, [Token("text", "", 0, content="[")]
+        for number in _CITED.finditer(inner):
+            for group in (1, 2):
+                if number.group(group):
+                    out.append(Token("text", "", 0, content=inner[pos:number.start(group)]))
+                    out += _linked(number.group(group), cite(int(number.group(group))))
+                    pos = number.end(group)
+        return out + [Token("text", "", 0, content=inner[pos:] + "]")]
+    return _replaced(children, CITATION, numbers)
 
 
 def _with_record_links(children: list[Token], link: Callable[[str], tuple[str, str]]) -> list[Token]:
     """[[id]] in text (not inside another link) becomes a link to the record, named after it."""
-    result, depth = [], 0
-    for child in children:
-        depth += child.type == "link_open"
-        depth -= child.type == "link_close"
-        if child.type != "text" or depth or not LINK.search(child.content):
-            result.append(child)
-            continue
-        at = 0
-        for match in LINK.finditer(child.content):
-            result.append(Token("text", "", 0, content=child.content[at:match.start()]))
-            name, url = link(match.group(1))
-            result += [Token("link_open", "a", 1, attrs={"href": url}), Token("text", "", 0, content=name),
-                       Token("link_close", "a", -1)]
-            at = match.end()
-        result.append(Token("text", "", 0, content=child.content[at:]))
-    return result
+    return _replaced(children, LINK, lambda match: _linked(*link(match.group(1))))

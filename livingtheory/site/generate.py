@@ -9,7 +9,9 @@ fragments and drawn diagrams) into it; `write_docs` writes the whole as a docs f
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +85,14 @@ class GeneratedSite:
         listed = {path for _, path in self.navigation}
         return nav + [entry for entry in (configured or []) if not (isinstance(entry, dict) and
                                                                       set(entry.values()) <= listed)]
+
+    def signature(self, path: str) -> str:
+        """What a generated page's output is made of (front matter, body, parts, a preview's
+        problems): equal between two builds, the page is the same (a server need not write it again)."""
+        page = self.by_path[path]
+        parts = {key: (part.source, part.wide) if isinstance(part, Diagram) else part for key, part in page.parts.items()}
+        made = json.dumps([page.front, page.body, parts, [str(p) for p in self.problems]], sort_keys=True, default=str)
+        return hashlib.sha256(made.encode()).hexdigest()
 
     def problems_html(self, path: str) -> str:
         """A preview's problems, as a panel for the top of page `path` (those of the record it shows

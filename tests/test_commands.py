@@ -27,6 +27,9 @@ RUNS = {
     "summary": [["summary", "--base", "HEAD"]],
     "docs": [["docs", "out"]],
     "citation-cff": [["citation-cff"]],
+    # It reads no theory of this project: over an existing folder it refuses, and writes nothing.
+    "new-theory": [["new-theory", "theory", "--title", "x", "--editor", "A, B", "--site-url", "https://x.org/",
+                    "--repository", "https://github.com/x/y"]],
 }
 
 
@@ -63,8 +66,11 @@ def test_a_command_on_a_broken_theory_says_where_and_writes_nothing(broken, args
     result = subprocess.run([sys.executable, "-m", "livingtheory", *args], cwd=broken, capture_output=True, text=True)
     assert result.returncode == 1, (args, result.stdout, result.stderr)
     assert "Traceback" not in result.stderr + result.stdout
-    assert "theory/study.yaml:" in result.stderr, result.stderr  # located: file and line
-    if args[0] != "version":  # `version` reads only the study record
+    if args[0] == "new-theory":
+        assert "theory already exists: name a new folder" in result.stderr
+    else:
+        assert "theory/study.yaml:" in result.stderr, result.stderr  # located: file and line
+    if args[0] not in ("version", "new-theory"):  # `version` reads only the study record
         assert "theory/cmocs/cmoc-03.yaml:" in result.stderr, result.stderr
     assert {name: _tree(broken / name) for name in ("theory", "editions")} == before
     assert not (broken / "out").exists() and not (broken / "edition.pdf").exists()

@@ -268,7 +268,7 @@ def _republish_editions(args) -> int:
 
 def _pdf(args) -> int:
     from .outputs.citation import edition_urls
-    from .outputs.pdf import edition_document, print_pdf, title_page
+    from .outputs.pdf import edition_document, print_pdf
     from .records.data import plain, theory_data
     from .records.editions import edition_of, load_editions
     from .site.config import publication_settings
@@ -280,8 +280,8 @@ def _pdf(args) -> int:
         raise Refused(f"{args.site} is not a built site: build it first (mkdocs build --site-dir {args.site})")
     site_url, _ = publication_settings(args.theory_dir.parent)
     pinned, _ = edition_urls(site_url, state.version, "")
-    document = edition_document(args.site, theory, title_page=title_page(
-        theory, version=state.version, released=state.released, doi=state.doi, url=pinned))
+    document = edition_document(args.site, theory, version=state.version, released=state.released, doi=state.doi,
+                                url=pinned)
     try:
         print_pdf(args.site, document, args.out)
     except DrawingUnavailable as why:

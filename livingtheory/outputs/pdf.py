@@ -6,10 +6,10 @@ rules), printed by the same Chromium that draws the diagrams; nothing is fetched
 """
 from __future__ import annotations
 
-import html
 import tempfile
 from pathlib import Path
 
+from jinja2 import Environment, PackageLoader
 from lxml import html as lxml_html
 
 from ..records.model import ProgrammeTheory
@@ -20,37 +20,30 @@ _DROPPED = ("//script", "//a[contains(@class, 'headerlink')]", "//a[contains(@cl
             "//*[contains(@class, 'skip-diagram')]", "//button")
 
 
-def edition_document(site: Path, theory: ProgrammeTheory, *, title_page: str) -> str:
+_ARCHIVE = Environment(loader=PackageLoader("livingtheory.site"), autoescape=True).get_template("archive.html.j2")
+
+
+def edition_document(site: Path, theory: ProgrammeTheory, *, version: str, released: str | None, doi: str | None,
+                     url: str) -> str:
     """One HTML document: a title page, then each page's article (from `site`, built with
-    directory URLs), each starting on a new sheet."""
+    directory URLs; the site's own HTML, already escaped), each starting on a new sheet."""
     home = lxml_html.fromstring((site / "index.html").read_bytes())
-    styles = "".join(f'<link rel="stylesheet" href="{html.escape(href)}">'
-                     for href in home.xpath("//link[@rel='stylesheet']/@href") if "://" not in href)
-    parts = [f'<section class="archive-page">{title_page}</section>']
+    articles = []
     for page in addresses.reading_order(theory):
         built = site / addresses.Addresses().url(page) / "index.html"
-        if not built.is_file():
-            continue
-        article = lxml_html.fromstring(built.read_bytes()).find(".//article")
+        article = lxml_html.fromstring(built.read_bytes()).find(".//article") if built.is_file() else None
         if article is None:
             continue
         for path in _DROPPED:
             for element in article.xpath(path):
                 element.drop_tree()
-        parts.append(f'<section class="archive-page">{lxml_html.tostring(article, encoding="unicode")}</section>')
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">{styles}<style>'
-            ".archive-page{break-before:page} .archive-page:first-child{break-before:auto}"
-            "</style></head><body class='md-typeset archive'>" + "".join(parts) + "</body></html>")
-
-
-def title_page(theory: ProgrammeTheory, *, version: str, released: str | None, doi: str | None, url: str) -> str:
-    study, e = theory.study, html.escape
-    authors = "; ".join(f"{a.family}, {a.given}" for a in study.authors)
-    edition = f"Edition {e(version)}, released {e(released)}" if released else f"Draft of version {e(version)}, not released"
-    return (f"<h1>{e(' '.join(study.title.split()))}</h1><p>{e(authors)}</p><p><strong>{edition}</strong></p>"
-            + (f"<p>DOI: {e(doi)}</p>" if doi else "")
-            + f"<p>Published at {e(url)}. {e(' '.join(study.publisher.split()))}; {e(study.licence)}.</p>"
-            "<p>The archival copy of this edition: every page of its site, in reading order.</p>")
+        articles.append(lxml_html.tostring(article, encoding="unicode"))
+    study = theory.study
+    return _ARCHIVE.render(
+        title=" ".join(study.title.split()), authors="; ".join(f"{a.family}, {a.given}" for a in study.authors),
+        version=version, released=released, doi=doi, url=url, publisher=" ".join(study.publisher.split()),
+        licence=study.licence, articles=articles,
+        stylesheets=[href for href in home.xpath("//link[@rel='stylesheet']/@href") if "://" not in href])
 
 
 def print_pdf(site: Path, document: str, out: Path) -> None:

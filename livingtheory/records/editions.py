@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import Problem, TheoryInvalid
-from .data import SNAPSHOT_FORMAT
 from .model import version_key
 
 MANIFEST = "manifest.json"

@@ -12,6 +12,8 @@ import html
 import re
 from typing import Callable
 
+from jinja2 import Environment, PackageLoader
+
 from ..problems import Problem
 from ..records.model import ProgrammeTheory
 from . import addresses
@@ -53,6 +55,10 @@ def _not_shown(path: str, file: str | None, why: str) -> Page:
                 source=file, title=name, parts={})
 
 
+_PANEL = Environment(loader=PackageLoader("livingtheory.site"), autoescape=True, trim_blocks=True,
+                     lstrip_blocks=True).get_template("problems.html.j2")
+
+
 def panel(problems: list[Problem], source: str | None) -> str:
     """The problems as a panel a reader can close (it stays closed until the problems change)."""
     if not problems:
@@ -60,21 +66,5 @@ def panel(problems: list[Problem], source: str | None) -> str:
     here = [p for p in problems if source and p.file == source]
     rest = [p for p in problems if p not in here]
     key = hashlib.sha256("\n".join(map(str, problems)).encode()).hexdigest()[:12]
-
-    def item(problem: Problem) -> str:
-        where = problem.file + (f":{problem.line}" if problem.line else "")
-        fix = f"<br><span class=\"theory-problems__fix\">fix: {html.escape(problem.fix)}</span>" if problem.fix else ""
-        return f"<li><code>{html.escape(where)}</code> {html.escape(problem.message)}{fix}</li>"
-
-    count = len(problems)
-    parts = [f'<aside class="theory-problems" data-problems="{key}" aria-labelledby="theory-problems-{key}">',
-             f'<p class="theory-problems__title" id="theory-problems-{key}"><strong>Preview: the theory has {count} '
-             f"problem{'s' if count != 1 else ''}.</strong> This page shows the records as written; the published "
-             "build (<code>mkdocs build --strict</code>, CI, a release) refuses them until they are fixed.</p>",
-             '<button type="button" class="theory-problems__close md-button">Hide until they change</button>']
-    if here:
-        parts.append(f"<p>On this page ({html.escape(source)}):</p><ul>{''.join(map(item, here))}</ul>")
-    if rest:
-        parts.append(f"<p>{'Elsewhere' if here else 'In the theory'}:</p><ul>{''.join(map(item, rest))}</ul>")
-    parts.append("</aside>")
-    return "".join(parts)
+    groups = [(f"On this page ({source})", here), ("Elsewhere" if here else "In the theory", rest)]
+    return _PANEL.render(key=key, count=len(problems), groups=groups)

@@ -20,8 +20,9 @@ from lxml import html as lxml_html
 
 from conftest import REPO, Visit, build
 from livingtheory import load_theory
-from livingtheory.records.data import plain
-from livingtheory.records.editions import load_editions
+from livingtheory.records.data import plain, theory_data
+from livingtheory.records.editions import edition_of, load_editions
+from livingtheory.site.pages import PUBLISHED
 
 ZENSICAL = REPO / ".venv-zensical/bin/zensical"
 SITE_URL = "https://example.org/theory/"
@@ -75,7 +76,10 @@ def test_the_three_builds_publish_the_same_pages_with_the_same_heads(sites):
     pages = _pages(sites["mkdocs"])
     theory = load_theory(REPO / "theory")
     editions = load_editions(REPO / "editions", plain(theory.sources))
+    state = edition_of(theory.study.version, theory_data(theory), editions)
     cited = editions[-1].version if editions else None  # draft or not, the latest release is cited
+    # A draft's page that the latest edition did not publish is not citable yet: no canonical link.
+    citable = None if not state.draft else {PUBLISHED.url(p) for p in editions[-1].pages} if editions else set()
     assert len(pages) >= len(theory.cmocs) + len(theory.outcomes) + len(theory.services) + 10
     for name in ("properdocs", "zensical"):
         assert _pages(sites[name]) == pages, name
@@ -83,9 +87,9 @@ def test_the_three_builds_publish_the_same_pages_with_the_same_heads(sites):
         if page in ("404.html",):
             continue
         expected = _head(sites["mkdocs"] / page)
-        if cited:
+        if cited and (citable is None or page.removesuffix("index.html") in citable):
             assert len(expected["canonical"]) == 1 and expected["canonical"][0].startswith(f"{SITE_URL}{cited}/"), page
-        else:  # nothing released yet: nothing to pin a page to
+        else:  # nothing released yet, or not in the edition the draft cites: nothing to pin the page to
             assert expected["canonical"] == [], page
         for name in ("properdocs", "zensical"):
             assert _head(sites[name] / page) == expected, (name, page)

@@ -1,5 +1,11 @@
 """What a reader sees: the built site served on 127.0.0.1, in Debian's Chromium driven by Playwright."""
+import functools
+import http.server
 import json
+import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -266,27 +272,59 @@ def test_record_values_in_the_theme_run_no_script_on_any_page(browser, tmp_path)
     assert server.result.returncode == 0, server.result.stderr
     try:
         for page in ("", "cmoc/cmoc-01/", "map/", "methods/", "discussion/", "sources/", "changes/", "404.html"):
-            v = Visit(browser, server.url)
-            dialogs = _watch(v)
-            v.go(server.url + page)
-            v.page.wait_for_load_state("networkidle")
-            for link in v.page.locator("nav a").all()[:40]:
-                if link.is_visible():
-                    link.focus()
-            handlers = v.page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(e =>
-                [...e.attributes].filter(a => /^on/i.test(a.name) || /^\\s*javascript:/i.test(a.value))
-                .map(a => e.tagName + ' ' + a.name))""")
-            assert handlers == [] and dialogs == [] and v.foreign == [], (page, handlers, dialogs, v.foreign)
-            assert v.page.locator("header img, footer img, nav img, header svg[onload], footer svg[onload]").count() == 0
-            header = v.page.locator("header .md-header__topic").first.inner_text()
-            assert 'Peer <img src=x onerror=alert(21)> support "quoted" & more' in header, page  # shown as text
-            assert "<svg/onload=alert(25)> et al." in v.page.locator("footer").inner_text(), page
-            if page == "":
-                nav = v.page.locator("nav.md-nav--primary").inner_text()
-                assert "Methods <img src=x onerror=alert(28)>" in nav, nav
-            v.close()
+            _theme_page_is_inert(browser, server.url, page)
     finally:
         server.close()
+    # The same records through the docs step, built by Zensical (which runs no hooks).
+    zensical = REPO / ".venv-zensical/bin/zensical"
+    if not zensical.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{zensical} is missing: `make setup` installs it")
+        pytest.skip("Zensical is not installed (make setup)")
+    out = tmp_path / "zensical"
+    handler = functools.partial(_Quiet, directory=str(out / "site"))
+    http_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{http_server.server_address[1]}/"
+    docs = subprocess.run([sys.executable, "-m", "livingtheory", "docs", str(out), "--project", str(project),
+                           "--site-url", url], capture_output=True, text=True)
+    assert docs.returncode == 0, docs.stderr
+    built = subprocess.run([str(zensical), "build", "--clean"], cwd=out, capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    threading.Thread(target=http_server.serve_forever, daemon=True).start()
+    try:
+        for page in ("", "cmoc/cmoc-01/", "methods/", "sources/"):
+            _theme_page_is_inert(browser, url, page, nav=False)
+    finally:
+        http_server.shutdown()
+        http_server.server_close()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _theme_page_is_inert(browser, url: str, page: str, *, nav: bool = True) -> None:
+    """The theme's places on the page hold the hostile values as text: no handler, no dialog, no
+    request to another origin."""
+    v = Visit(browser, url)
+    dialogs = _watch(v)
+    v.go(url + page)
+    v.page.wait_for_load_state("networkidle")
+    for link in v.page.locator("nav a").all()[:40]:
+        if link.is_visible():
+            link.focus()
+    handlers = v.page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(e =>
+        [...e.attributes].filter(a => /^on/i.test(a.name) || /^\\s*javascript:/i.test(a.value))
+        .map(a => e.tagName + ' ' + a.name))""")
+    assert handlers == [] and dialogs == [] and v.foreign == [], (page, handlers, dialogs, v.foreign)
+    assert v.page.locator("header img, footer img, nav img, header svg[onload], footer svg[onload]").count() == 0
+    assert 'Peer <img src=x onerror=alert(21)> support "quoted" & more' in v.page.locator("header").first.inner_text(), page
+    assert "<svg/onload=alert(25)> et al." in v.page.locator("footer").inner_text(), page
+    if page == "" and nav:
+        primary = v.page.locator("nav.md-nav--primary").inner_text()
+        assert "Methods <img src=x onerror=alert(28)>" in primary, primary
+    v.close()
 
 
 def test_refused_markdown_rendered_anyway_stays_inert(browser, tmp_path):

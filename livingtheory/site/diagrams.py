@@ -90,6 +90,12 @@ def _context_key(cmoc: Cmoc) -> str:
     return " ".join(cmoc.context.label.lower().split())
 
 
+# A CMOC's neighbourhood reads top to bottom, narrow enough for a phone; kept at its size (it pans
+# when a CMOC bears on many), so that its text stays legible.
+_NEIGHBOURHOOD_LAYOUT = ('%%{init: {"themeVariables": {"fontSize": "14px"}, "flowchart": {"wrappingWidth": 200, '
+                         '"nodeSpacing": 16, "rankSpacing": 40, "padding": 6}}}%%')
+
+
 def map_keys(groups: list[tuple[Outcome, list[Cmoc]]]) -> dict[str, tuple[str, str, str]]:
     """Each drawn CMOC's nodes on a map: (its context's, its own, its outcome's) Mermaid node ids;
     a context is drawn once, keyed by its first CMOC. The explorer finds them in the drawn SVG."""
@@ -155,7 +161,7 @@ def neighbourhood_diagram(theory: ProgrammeTheory, cmoc: Cmoc, href: Href) -> Di
         return None
     named = {b.id: b.name for b in theory.study.beneficiaries[1:]}
     nodes = list(dict.fromkeys(c for a, _, b in pairs for c in (a, b)))
-    lines = [_MAP_LAYOUT, "flowchart LR", f"accTitle: {plain(f'How CMOC {cmoc.number} connects')}",
+    lines = [_NEIGHBOURHOOD_LAYOUT, "flowchart TB", f"accTitle: {plain(f'How CMOC {cmoc.number} connects')}",
              "accDescr: " + plain("; ".join(f"CMOC {a.number} {theory.relation_type(t).name} CMOC {b.number}"
                                             for a, t, b in pairs) + ". The list below says the same.")]
     for c in nodes:
@@ -167,7 +173,7 @@ def neighbourhood_diagram(theory: ProgrammeTheory, cmoc: Cmoc, href: Href) -> Di
     targets = [addresses.page_of(c) for c in nodes if c is not cmoc]
     lines += [f'  click n{c.number} href "{_safe(href(addresses.page_of(c)))}" "{plain(c.title)}"'
               for c in nodes if c is not cmoc]
-    return Diagram("\n".join(lines + _classes(lines)), tuple(targets))
+    return Diagram("\n".join(lines + _classes(lines)), tuple(targets), wide=True)
 
 
 def neighbourhood_legend(theory: ProgrammeTheory, cmoc: Cmoc) -> list[tuple[str, str]]:

@@ -63,7 +63,7 @@ def test_every_module_says_what_it_holds():
 # (records/editions.py) must name the fields those formats had (paper_section, paper_title).
 TRACES = [r"Thompson", r"Table 1\b", r"Birmingham", r"Walsall", r"West Midlands", r"\bNHS\b", r"\bF2F\b",
           r"#13\b", r"paper_\w+", r"peer-support-ipt", r"peertheory", r"s44192", r"Discover Mental Health",
-          r"paediatric", r"\+44"]
+          r"paediatric", r"\+44", r"(?i)\bhope\b"]
 OLD_FORMATS = {("livingtheory/records/editions.py", r"paper_\w+")}
 
 

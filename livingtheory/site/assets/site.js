@@ -4,7 +4,7 @@
 //
 // The map's explorer: filter the CMOCs by outcome, beneficiary, service, source, status, evidence
 // direction, relation type and substantive theory, or focus on one CMOC and its neighbours. The
-// view is kept in the page's address (?outcome=hope&focus=cmoc-03), so it can be shared and cited;
+// view is kept in the page's address (?outcome=OUTCOME-ID&focus=CMOC-ID), so it can be shared and cited;
 // an address naming something the theory does not have says so. Without JavaScript the full list
 // is shown. Nothing is fetched: the list and its data are in the page.
 (function () {

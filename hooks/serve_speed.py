@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.plugins import event_priority
@@ -71,8 +72,11 @@ def on_pre_build(*, config) -> None:
 
 @event_priority(100)  # before the search plugin writes its index
 def on_post_build(*, config) -> None:
+    if not _SESSION["serving"]:
+        return
+    _remove_what_is_gone(config)
     search = _search(config)
-    if not _SESSION["serving"] or search is None:
+    if search is None:
         return
     pages = {file.url for file in _SESSION.get("files") or () if file.is_documentation_page()}
     for url, (_, entries) in list(_SESSION["search"].items()):
@@ -87,30 +91,17 @@ def on_files(files, *, config):
     return files
 
 
-def _key(markdown: str, config) -> str:
-    settings = repr((config.markdown_extensions, config.mdx_configs, config.use_directory_urls))
-    return hashlib.sha256(f"{settings}\0{markdown}".encode()).hexdigest()
-
-
-@event_priority(-100)  # last: the Markdown as it will be converted
-def on_page_markdown(markdown: str, *, page, config, files):
-    if not _SESSION["serving"]:
-        return markdown
-    key = _key(markdown, config)
-    kept = _SESSION["pages"].get(page.file.src_uri)
-    page.livingtheory_key = key
-    if kept and kept[0] == key:
-        return _SKIPPED  # nothing to convert: its HTML is put back below
-    return markdown
-
-
-@event_priority(100)  # first: before anything reads the page's HTML
-def on_page_content(html: str, *, page, config, files):
-    if not _SESSION["serving"] or not hasattr(page, "livingtheory_key"):
-        return html
-    kept = _SESSION["pages"].get(page.file.src_uri)
-    if html.strip() == _SKIPPED and kept:
-        page.toc = kept[2]
-        return kept[1]
-    _SESSION["pages"][page.file.src_uri] = (page.livingtheory_key, html, page.toc)
-    return html
+def _remove_what_is_gone(config) -> None:
+    """A --dirty rebuild leaves the files of the last one in place: a page whose record was deleted
+    or renamed would still be served. What the last rebuild wrote and this one did not is removed."""
+    written = {file.dest_uri for file in _SESSION.get("files") or ()}
+    site = Path(config.site_dir).resolve()
+    for uri in _SESSION.get("written", set()) - written:
+        path = (site / uri).resolve()
+        if path.is_relative_to(site) and path.is_file():
+            path.unlink()
+            for folder in path.parents:  # and the folders it leaves empty
+                if folder == site or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+    _SESSION["written"] = written

@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -105,3 +106,22 @@ def test_a_half_made_change_shows_with_its_problems_and_the_published_build_refu
     assert REWORDED not in v.page.locator("article").inner_text()
     assert v.errors == [] and v.foreign == [], (v.errors, v.foreign)
     v.close()
+    # A record added gets its page; deleted, its page is gone (a --dirty rebuild rewrites only what changed).
+    added = project / "theory/cmocs/cmoc-99.yaml"
+    added.write_text((project / "theory/cmocs/cmoc-12.yaml").read_text().replace("id: cmoc-12", "id: cmoc-99", 1))
+    assert _status_soon(url + "cmoc/cmoc-99/", 200) == 200
+    added.unlink()
+    assert _status_soon(url + "cmoc/cmoc-99/", 404) == 404
+
+
+def _status_soon(url: str, wanted: int, timeout: float = 30) -> int:
+    """The HTTP status of url once it is `wanted`, or the last one seen when timeout runs out."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            status = urllib.request.urlopen(url, timeout=5).status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        if status == wanted or time.time() > deadline:
+            return status
+        time.sleep(0.2)

@@ -168,6 +168,8 @@ def run(sizes: list[int]) -> list[dict]:
                                               "--project", str(roots["generated"])], env)
         row["docs_step"] = {"seconds": round(docs_seconds, 2), "peak_rss_mb": round(docs_rss / 1024, 1)}
         shutil.rmtree(roots["generated"] / "docs-tree")
+        for folder in caches.values():
+            shutil.rmtree(folder, ignore_errors=True)
         for kind in roots:
             print(f"N={n:>5} {kind:<11} {row[kind]}", flush=True)
         print(f"N={n:>5} docs step   {row['docs_step']}", flush=True)

@@ -105,3 +105,32 @@ def _remove_what_is_gone(config) -> None:
                     break
                 folder.rmdir()
     _SESSION["written"] = written
+
+
+def _key(markdown: str, config) -> str:
+    settings = repr((config.markdown_extensions, config.mdx_configs, config.use_directory_urls))
+    return hashlib.sha256(f"{settings}\0{markdown}".encode()).hexdigest()
+
+
+@event_priority(-100)  # last: the Markdown as it will be converted
+def on_page_markdown(markdown: str, *, page, config, files):
+    if not _SESSION["serving"]:
+        return markdown
+    key = _key(markdown, config)
+    kept = _SESSION["pages"].get(page.file.src_uri)
+    page.livingtheory_key = key
+    if kept and kept[0] == key:
+        return _SKIPPED  # nothing to convert: its HTML is put back below
+    return markdown
+
+
+@event_priority(100)  # first: before anything reads the page's HTML
+def on_page_content(html: str, *, page, config, files):
+    if not _SESSION["serving"] or not hasattr(page, "livingtheory_key"):
+        return html
+    kept = _SESSION["pages"].get(page.file.src_uri)
+    if html.strip() == _SKIPPED and kept:
+        page.toc = kept[2]
+        return kept[1]
+    _SESSION["pages"][page.file.src_uri] = (page.livingtheory_key, html, page.toc)
+    return html

@@ -125,3 +125,25 @@ def _status_soon(url: str, wanted: int, timeout: float = 30) -> int:
         if status == wanted or time.time() > deadline:
             return status
         time.sleep(0.2)
+
+
+def test_a_rebuild_under_serve_reuses_a_page_whose_markdown_is_unchanged():
+    """The serve hook converts a page's Markdown once per session: the next rebuild gets its HTML and
+    table of contents back (the edit-to-browser figures in docs/benchmark.md count on it)."""
+    import importlib.util
+    from types import SimpleNamespace
+    spec = importlib.util.spec_from_file_location("serve_speed", REPO / "hooks/serve_speed.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    hook.on_startup(command="serve", dirty=True)
+    config = SimpleNamespace(markdown_extensions=["toc"], mdx_configs={}, use_directory_urls=True)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="cmoc/cmoc-01.md"), toc=["first"])
+    assert hook.on_page_markdown("# CMOC 1", page=page, config=config, files=None) == "# CMOC 1"
+    hook.on_page_content("<h1>CMOC 1</h1>", page=page, config=config, files=None)
+    again = SimpleNamespace(file=page.file, toc=None)
+    skipped = hook.on_page_markdown("# CMOC 1", page=again, config=config, files=None)  # an HTML comment: Markdown keeps it as it is
+    assert skipped != "# CMOC 1"  # not converted again
+    assert hook.on_page_content(skipped, page=again, config=config, files=None) == "<h1>CMOC 1</h1>"
+    assert again.toc == ["first"]
+    changed = SimpleNamespace(file=page.file, toc=None)
+    assert hook.on_page_markdown("# CMOC 1, reworded", page=changed, config=config, files=None) == "# CMOC 1, reworded"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -17,12 +18,22 @@ from . import check as check_theory
 from .problems import CannotBuild, Problem
 
 
+QUOTE_ID = re.compile(r"quote-[0-9]{2,}")  # as common.schema.json's quote_id
+
+
 class Refused(Exception):
     """A command cannot do what it was asked (not a problem of the records): say why and what to do."""
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    # The theory folder may come after a command's options (`withdraw quote-06 --reason r theory`):
+    # argparse gives out positionals before it has read the options.
+    if len(extra) == 1 and not extra[0].startswith("-") and getattr(args, "theory_dir", None) == Path("theory"):
+        args.theory_dir, extra = Path(extra[0]), []
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return COMMANDS[args.command](args)
     except TheoryInvalid as invalid:
@@ -98,10 +109,13 @@ def _parser() -> argparse.ArgumentParser:
     new_quote.add_argument("--direction", default="supports",
                            choices=("supports", "refines", "contradicts", "not-triggered"))
     new_quote.add_argument("--text", required=True, help="the quote, verbatim, without quotation marks")
+    for kind in (new_cmoc, new_quote):
+        kind.add_argument("theory_dir", nargs="?", default="theory", type=Path)
     issue = commands.add_parser("from-issue", help="the YAML record(s) that a filled issue form describes")
     issue.add_argument("form", type=Path, help="the form, e.g. .github/ISSUE_TEMPLATE/new-cmoc.yml")
     issue.add_argument("body", type=Path, help="a file holding the issue's body (- for standard input)")
     issue.add_argument("--write", action="store_true", help="write the records into theory/ (only if they all pass)")
+    issue.add_argument("theory_dir", nargs="?", default="theory", type=Path)
     summary = commands.add_parser("summary", help="Markdown summary of the theory change against a git ref")
     summary.add_argument("--base", default="origin/main")
     summary.add_argument("--preview", help="the address of this change's preview, to link each changed record")
@@ -201,22 +215,38 @@ def _release(args) -> int:
 def _withdraw(args) -> int:
     """In this order, so that the words are never lost before every copy of them is gone: scrub the
     published sites, redact the snapshots, then take them out of the record."""
-    from .outputs.scrub import remnants, scrub_site
+    from .outputs.scrub import remnants, scrub_site, unscrubbable
     from .records.editions import redact
     from .records.withdraw import withdraw_quote
+    from .records.model import Quote
     date = _today(args.date)
     reason = " ".join(args.reason.split())
     if not reason:
         raise Refused("give the reason, in words fit to publish")
-    text = load_theory(args.theory_dir).by_id.get(args.quote)
-    text = getattr(text, "text", None)
-    if args.published_site and text:
-        changed = scrub_site(args.published_site, args.quote, text, date=date, reason=reason)
-        left = remnants(args.published_site, text)
+    if not QUOTE_ID.fullmatch(args.quote):  # checked before any file is touched: an id is never a path
+        raise Refused(f"{args.quote!r} is not a quote's id: name the quote as its file in "
+                      f"{args.theory_dir.name}/quotes/ is named, without .yaml, such as quote-06")
+    quote = load_theory(args.theory_dir).by_id.get(args.quote)
+    if not isinstance(quote, Quote):
+        raise Refused(f"there is no quote {args.quote} in {args.theory_dir}: name a quote by its id, as in its file "
+                      f"name ({args.theory_dir.name}/quotes/)")
+    if args.published_site and not args.published_site.is_dir():
+        raise Refused(f"{args.published_site} is not a folder: give a checkout of the published sites (the gh-pages "
+                      "branch)")
+    if args.published_site and quote.text:
+        changed = scrub_site(args.published_site, args.quote, quote.text, date=date, reason=reason)
+        left = remnants(args.published_site, quote.text)
         if left:
-            raise Refused(f"the words are still in {', '.join(str(p) for p in left[:5])}: nothing was withdrawn; "
-                          "remove them by hand, then run this again")
-        print(f"scrubbed {len(changed)} published files under {args.published_site}: commit and push that branch")
+            raise Refused(f"the words are still in {', '.join(str(p) for p in left[:5])}: nothing was withdrawn "
+                          "from the records; tell the maintainers (a form of the words this command does not know)")
+        shown = "".join(f"\n  {path.relative_to(args.published_site)}" for path in changed)
+        print(f"scrubbed {len(changed)} published file{'s' if len(changed) != 1 else ''} under "
+              f"{args.published_site}, each run of the words replaced by the withdrawal notice:{shown}\n"
+              "commit and push that branch")
+        for pdf in unscrubbable(args.published_site):
+            print(f"{pdf.relative_to(args.published_site)} may hold the words and cannot be edited: make it again from "
+                  "the scrubbed pages (`python -m livingtheory pdf`), and for a copy already deposited in an archive "
+                  "follow decision 10 (docs/decisions/0010-withdrawal.md)")
     path = withdraw_quote(args.theory_dir, args.quote, date=date, reason=reason)
     editions = redact(args.theory_dir.parent / "editions", args.quote, date=date, reason=reason)
     print(f"{path}: withdrawn on {date}; its words are gone from the record")
@@ -310,12 +340,16 @@ def _new_theory(args) -> int:
 # ----------------------------------------------------------------------------- contributors
 
 def _new(args) -> int:
+    """Works from a half-made change too (a CMOC already reworded, its version not yet raised): the
+    records are read as they are, the new files written only if the theory with them is valid, and
+    otherwise every problem that would remain is listed, the files untouched."""
     from .contrib import scaffold
-    from .records.data import plain
-    from .records.editions import load_editions
-    theory_dir = Path("theory")
-    theory = load_theory(theory_dir)
-    editions = load_editions(theory_dir.parent / "editions", plain(theory.sources))
+    from .records.loader import load
+    theory_dir = args.theory_dir
+    loaded = load(theory_dir)
+    if loaded.theory is None or loaded.incomplete:  # records that cannot be read: nothing to build on
+        raise TheoryInvalid(loaded.problems, incomplete=loaded.incomplete)
+    theory, editions = loaded.theory, loaded.editions
     today = datetime.date.today().isoformat()
     if args.kind == "cmoc":
         files = scaffold.new_cmoc(theory_dir, theory, editions, outcome=args.outcome, beneficiary=args.beneficiary,
@@ -324,6 +358,9 @@ def _new(args) -> int:
         files = scaffold.new_quote(theory_dir, theory, editions, source=args.source or theory.study.based_on,
                                    participant=args.participant, cmoc=args.cmoc, direction=args.direction,
                                    text=args.text, today=today)
+    left = [p for p in _problems_with(theory_dir, files) if "is still a placeholder" not in p.message]
+    if left:
+        raise TheoryInvalid(left)
     for path, text in files.items():
         _write(path, text)
         print(f"wrote {path}")
@@ -331,10 +368,27 @@ def _new(args) -> int:
     return 0
 
 
+def _problems_with(theory_dir: Path, files: dict[Path, str]) -> list[Problem]:
+    """The problems the theory would have with `files` written (in a scratch copy: nothing is touched)."""
+    import shutil
+    import tempfile
+    from .records.loader import load
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / theory_dir.name
+        shutil.copytree(theory_dir, copy)
+        if (theory_dir.parent / "editions").is_dir():
+            shutil.copytree(theory_dir.parent / "editions", Path(scratch) / "editions")
+        for path, text in files.items():
+            target = copy / Path(path).relative_to(theory_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        return load(copy).problems
+
+
 def _from_issue(args) -> int:
     from .contrib import forms
     body = sys.stdin.read() if str(args.body) == "-" else args.body.read_text(encoding="utf-8")
-    files = forms.records_from_issue(args.form, body, Path("theory"), today=datetime.date.today().isoformat())
+    files = forms.records_from_issue(args.form, body, args.theory_dir, today=datetime.date.today().isoformat())
     if args.write:
         for path, text in files.items():
             _write(path, text)

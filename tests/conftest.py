@@ -200,6 +200,7 @@ class Visit:
 
     def __init__(self, browser, origin: str, **context):
         self.context = browser.new_context(**context)
+        self.context.set_default_timeout(180_000)  # waits are on events; the deadline only for a machine at its limit
         self.context.add_init_script(OPEN_SHADOWS)
         self.page = self.context.new_page()
         self.errors, self.foreign = [], []
@@ -218,7 +219,7 @@ class Visit:
         # Diagrams are SVG in the page as it arrives; where the build had no browser, Material swaps
         # each <pre class="mermaid"> for a <div class="mermaid"> once Mermaid has drawn it.
         self.page.wait_for_load_state("load")
-        self.page.wait_for_function("() => !document.querySelector('pre.mermaid')", timeout=15_000)
+        self.page.wait_for_function("() => !document.querySelector('pre.mermaid')")
 
     def diagrams(self) -> list[str]:
         """Each diagram's state: 'svg' when drawn, else what went wrong."""

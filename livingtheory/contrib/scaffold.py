@@ -143,15 +143,21 @@ def new_quote(theory_dir: Path, theory: ProgrammeTheory, editions: list[Edition]
     path = theory_dir / "cmocs" / f"{cmoc}.yaml"
     edited = add_evidence(path.read_text(encoding="utf-8"), f"{{quote: {quote_id}, direction: {direction}}}")
     released = editions[-1].record("cmocs", cmoc) if editions else None
-    if released and released["version"] == record.version:  # released as it stands: this change is recorded
-        bumped = next_minor(record.version)
-        edited = re.sub(r'^version: "?[0-9.]+"?', f'version: "{bumped}"', edited, count=1, flags=re.M)
-        edited = edited.rstrip("\n") + f"""
+    if released:  # a change to a released CMOC: the version and history entry it needs, unless already written
+        version_now, entry_written = record.version, len(record.history) > len(released.get("history") or [])
+        core = [part for part in ("context", "mechanism", "outcome")
+                if (released.get(part) or {}).get("text") != getattr(record, part).text]
+        needed = f"{version_key(released['version'])[0] + 1}.0" if core else next_minor(released["version"])
+        if version_key(version_now) < version_key(needed):
+            version_now = needed
+            edited = re.sub(r'^version: "?[0-9.]+"?', f'version: "{needed}"', edited, count=1, flags=re.M)
+        if not entry_written:
+            edited = edited.rstrip("\n") + f"""
   - date: {q(today)}
     theory_version: {q(version)}
-    version: {q(bumped)}
+    version: {q(version_now)}
     status: {record.status}
-    change: {q(f"Cites {quote_id} ({direction}).")}
+    change: {q(f"Cites {quote_id} ({direction})." + (f" Its {', '.join(core)} reworded." if core else ""))}
     rationale: {q(fill_in(f"why {quote_id} bears on this CMOC"))}
     evidence: [{quote_id}]
 """

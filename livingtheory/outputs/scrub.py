@@ -4,6 +4,11 @@ editions' folders on the publishing branch, the draft's, wherever the words were
 The words are known only until `withdraw` removes them from the records and the snapshots, so the
 same run scrubs a checkout of the published sites: each page's quote becomes the withdrawal notice,
 the search index and the data files lose the words, and nothing of them may remain (`remnants`).
+
+A page may hold the words whole or cut (an edition's "What changed" names an added quote by its
+first words), and encoded for where they land: as the templates write them, HTML-escaped,
+JSON-escaped (the search index), Markdown-escaped, or as a CSV cell. So the scrub looks for any run
+of the words, in each of those forms, at least `RUN` characters long, and replaces the whole run.
 """
 from __future__ import annotations
 
@@ -11,35 +16,126 @@ import csv
 import html
 import io
 import json
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ..site.encode import page_text
 
-_TEXT_FILES = (".html", ".json", ".csv", ".xml", ".txt", ".md", ".bib", ".ris")
+TEXT_FILES = (".html", ".htm", ".json", ".csv", ".xml", ".txt", ".md", ".bib", ".ris", ".js", ".cff")
+UNSCRUBBABLE = (".pdf", ".zip", ".gz", ".epub", ".docx")  # compressed: rebuilt from the scrubbed pages, never edited
+RUN = 24  # characters: a run of the words this long is theirs (shorter ones are ordinary phrases)
+_ELLIPSIS = re.compile(r"(?:\u2026|\.\.\.|&hellip;|&#8230;|\\u2026)")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")
 
 
-def forms(text: str) -> list[str]:
-    """The ways the words are written in a built site: as the templates encode them, as HTML escapes
-    them, as JSON strings hold them, and as plain text (a search index, a CSV cell)."""
+def _json(text: str, ascii_only: bool) -> str:
+    return json.dumps(text, ensure_ascii=ascii_only)[1:-1]
+
+
+# How a built site writes text: each encoding of the one-line words, and each as a JSON string holds it.
+_ENCODINGS: list[Callable[[str], str]] = [
+    lambda t: t, lambda t: str(page_text(t)), lambda t: html.escape(t), lambda t: html.escape(t, quote=False),
+    lambda t: _MARKDOWN.sub(r"\\\1", t), lambda t: t.replace('"', '""')]
+_WRAPPERS: list[Callable[[str], str]] = [lambda t: t, lambda t: _json(t, False), lambda t: _json(t, True)]
+
+
+@dataclass
+class Form:
+    """The words as one encoding writes them, with the notice that takes their place in that encoding."""
+    text: str
+    notice: str
+    windows: dict[str, int] = field(default_factory=dict)  # a run of RUN characters from a word's start -> offset
+
+
+def forms(text: str, notice: str = "") -> list[Form]:
     one_line = " ".join(text.split())
-    return list(dict.fromkeys([str(page_text(one_line)), html.escape(one_line), html.escape(one_line, quote=False),
-                               json.dumps(one_line, ensure_ascii=False)[1:-1], json.dumps(one_line)[1:-1], one_line]))
+    made: dict[str, Form] = {}
+    for encode in _ENCODINGS:
+        for wrap in _WRAPPERS:
+            encoded = wrap(encode(one_line))
+            if encoded and encoded not in made:
+                made[encoded] = Form(encoded, wrap(encode(notice)))
+    for form in made.values():
+        starts = [0] + [m.end() for m in re.finditer(r"\s+", form.text)]
+        size = min(RUN, len(form.text))
+        form.windows = {form.text[s:s + size]: s for s in starts if len(form.text) - s >= size}
+    return list(made.values())
+
+
+def _runs(content: str, form: Form) -> list[tuple[int, int]]:
+    """Where the file holds a run of the words in this form: (start, end), each as long as it goes."""
+    spans = []
+    for window, offset in form.windows.items():
+        at = content.find(window)
+        while at != -1:
+            start, end, o_start, o_end = at, at + len(window), offset, offset + len(window)
+            while start > 0 and o_start > 0 and content[start - 1] == form.text[o_start - 1]:
+                start, o_start = start - 1, o_start - 1
+            while end < len(content) and o_end < len(form.text) and content[end] == form.text[o_end]:
+                end, o_end = end + 1, o_end + 1
+            # Words shorter than a run ("Yes.") are theirs only where they stand alone.
+            whole = o_start == 0 and o_end == len(form.text)
+            if len(form.text) >= RUN or whole and not (_word_char(content, start - 1) or _word_char(content, end)):
+                spans.append((start, end))
+            at = content.find(window, at + 1)
+    return _merged(spans)
+
+
+def _word_char(content: str, at: int) -> bool:
+    return 0 <= at < len(content) and content[at].isalnum()
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def scrub_text(content: str, words: str, notice: str) -> str:
+    """The content with every run of the words, in every form, replaced by the notice (once per run:
+    an excerpt's ellipsis and the quotation marks around it go with it)."""
+    for form in forms(words, notice):
+        spans = _runs(content, form)
+        for start, end in reversed(spans):
+            before, after = content[:start], content[end:]
+            tail = _ELLIPSIS.match(after)
+            after = after[tail.end():] if tail else after
+            for opening, closing in (("&ldquo;", "&rdquo;"), ("\u201c", "\u201d")):
+                if before.endswith(opening) and after.startswith(closing):
+                    before, after = before[:-len(opening)], after[len(closing):]
+            content = before + form.notice + after
+    return content
 
 
 def scrub_site(folder: Path, quote_id: str, text: str, *, date: str, reason: str) -> list[Path]:
     """Every file under `folder` that held the words, rewritten without them. Returns the files."""
     notice = f"[withdrawn on {date}: {reason}]"
-    replacements = [(form, html.escape(notice) if i < 3 else notice) for i, form in enumerate(forms(text))]
     changed = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in _TEXT_FILES and ".git" not in p.parts):
+    for path in _files(folder):
         original = path.read_text(encoding="utf-8", errors="strict")
-        rewritten = _data_file(path, original, quote_id, date, reason)
-        for form, replacement in replacements:
-            rewritten = rewritten.replace(f"&ldquo;{form}&rdquo;", replacement).replace(form, replacement)
+        rewritten = scrub_text(_data_file(path, original, quote_id, date, reason), text, notice)
         if rewritten != original:
             path.write_text(rewritten, encoding="utf-8")
             changed.append(path)
     return changed
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_FILES
+                  and ".git" not in p.relative_to(folder).parts)
+
+
+def unscrubbable(folder: Path) -> list[Path]:
+    """Compressed files (an archival PDF, an archive) under `folder`: they may hold the words, and
+    are made again from the scrubbed pages, never edited (decision 10)."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in UNSCRUBBABLE
+                  and ".git" not in p.relative_to(folder).parts)
 
 
 def _data_file(path: Path, text: str, quote_id: str, date: str, reason: str) -> str:
@@ -63,9 +159,7 @@ def _data_file(path: Path, text: str, quote_id: str, date: str, reason: str) -> 
 
 
 def remnants(folder: Path, text: str) -> list[Path]:
-    """Files under `folder` that still hold any part of the words long enough to recognise them."""
-    words = " ".join(text.split())
-    probes = [form for part in (words[:60], words[-60:]) for form in forms(part) if len(form) >= 20]
-    return [path for path in sorted(p for p in folder.rglob("*") if p.is_file() and ".git" not in p.parts)
-            if path.suffix in _TEXT_FILES and any(probe in path.read_text(encoding="utf-8", errors="replace")
-                                                  for probe in probes)]
+    """Files under `folder` that still hold a run of the words (RUN characters or more, any form)."""
+    every = forms(text)
+    return [path for path in _files(folder)
+            if any(_runs(path.read_text(encoding="utf-8", errors="replace"), form) for form in every)]

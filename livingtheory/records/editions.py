@@ -10,10 +10,11 @@ never rewritten (decision 4).
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..problems import Problem, TheoryInvalid
@@ -58,6 +59,7 @@ class FieldChange:
     field: str
     before: str
     after: str
+    terms: str = ""  # a list of named entries (a vocabulary): what was added, removed and renamed, by name
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,9 @@ def read_editions(folder: Path, sources: list[dict] = ()) -> tuple[list[Edition]
             if not isinstance(data, dict) or data.get("edition") != version or not isinstance(data.get("released"), str):
                 raise ValueError("its `edition` or `released` is missing or wrong")
             entry = listed[version]
+            for said, date in (("its `released`", data["released"]), ("the manifest's `released`", entry.get("released"))):
+                if date is not None and not _real_date(date):
+                    raise ValueError(f"{said}, {date!r}, is not a day of the calendar (YYYY-MM-DD)")
             if entry.get("doi") is not None and not (isinstance(entry["doi"], str) and DOI.fullmatch(entry["doi"])):
                 raise ValueError(f"its DOI {entry['doi']!r} is not a DOI")
             editions.append(Edition(version, data["released"], upgraded(data, sources), tuple(entry.get("pages", ())),
@@ -130,6 +135,14 @@ def read_editions(folder: Path, sources: list[dict] = ()) -> tuple[list[Edition]
             problems.append(Problem(shown(MANIFEST), 0, 0, f"edition {version} is released, and its snapshot "
                                     f"{folder.name}/{version}.json is missing", "restore it from the repository's history"))
     return sorted(editions, key=lambda e: version_key(e.version)), problems
+
+
+def _real_date(value) -> bool:
+    try:
+        return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) \
+            and datetime.date.fromisoformat(value) is not None
+    except ValueError:
+        return False
 
 
 def load_editions(folder: Path, sources: list[dict] = ()) -> list[Edition]:
@@ -229,6 +242,8 @@ def edition_of(version: str, live: dict, editions: list[Edition]) -> EditionStat
 def _get(record: dict, field: str):
     value = record
     for part in field.split("."):
+        if value is UNRECORDED:
+            return UNRECORDED
         value = value.get(part) if isinstance(value, dict) else None
     return value
 
@@ -270,10 +285,48 @@ def _title(kind: str, record: dict) -> str:
 
 def _fields(kind: str, old: dict, new: dict) -> tuple[FieldChange, ...]:
     skipped = _NOT_COMPARED | _BOOKKEEPING.get(kind, set())
-    named = COMPARED.get(kind) or [(f, f.replace("_", " ").capitalize()) for f in
-                                   [*new, *(k for k in old if k not in new)] if f not in skipped]
-    return tuple(FieldChange(label, shown_value(_get(old, name)), shown_value(_get(new, name)))
+    named = COMPARED.get(kind) or _named_fields(old, new, skipped)
+    return tuple(_field_change(label, _get(old, name), _get(new, name))
                  for name, label in named if not _same(_get(old, name), _get(new, name)))
+
+
+def _named_fields(old, new, skipped=frozenset(), prefix="", label="") -> list[tuple[str, str]]:
+    """Each field of a record, a group of fields (a dict: the study's vocabulary) field by field."""
+    named = []
+    for key in [*new, *(k for k in (old if isinstance(old, dict) else {}) if k not in new)]:
+        if key in skipped:
+            continue
+        words = key.replace("_", " ")
+        name, shown = f"{prefix}{key}", f"{label}: {words}" if label else words.capitalize()
+        inner_old, inner_new = (old.get(key) if isinstance(old, dict) else None), new.get(key)
+        if isinstance(inner_new, dict) and not _is_entry(inner_new):
+            named += _named_fields(inner_old if isinstance(inner_old, dict) else {}, inner_new, prefix=f"{name}.",
+                                   label=shown)
+        else:
+            named.append((name, shown))
+    return named
+
+
+def _is_entry(value: dict) -> bool:
+    return "id" in value or "direction" in value or "tag" in value
+
+
+def _field_change(label: str, old, new) -> FieldChange:
+    """A changed field; a list of named entries (id and name) says what was added, removed and renamed."""
+    change = FieldChange(label, shown_value(old), shown_value(new))
+    entries = [v for v in (old if isinstance(old, list) else []) + (new if isinstance(new, list) else [])]
+    if not entries or not all(isinstance(v, dict) and "id" in v and "name" in v for v in entries):
+        return change
+    before = {v["id"]: v for v in old} if isinstance(old, list) else {}
+    after = {v["id"]: v for v in new} if isinstance(new, list) else {}
+    said = [f"added {v['name']}" for i, v in after.items() if i not in before]
+    said += [f"removed {v['name']}" for i, v in before.items() if i not in after]
+    for i in (i for i in after if i in before):
+        if before[i]["name"] != after[i]["name"]:
+            said.append(f"renamed {before[i]['name']} \u2192 {after[i]['name']}")
+        elif not _same(before[i], after[i]):
+            said.append(f"changed {after[i]['name']}")
+    return replace(change, terms="; ".join(said)) if said else change
 
 
 def diff(before: Edition | None, after: dict) -> list[RecordChange]:

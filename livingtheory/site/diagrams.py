@@ -77,7 +77,8 @@ def _node(theory: ProgrammeTheory, cmoc: Cmoc, named: dict[str, str], shown: set
     bears on ("leads to CMOC 12")."""
     weight = evidence.weigh(theory, cmoc)
     who = f" ({named[cmoc.beneficiary]})" if cmoc.beneficiary in named else ""
-    status = " contested" if weight.contested else f" {cmoc.status}" if cmoc.status in ("proposed", *RETIRED) else ""
+    marks = [cmoc.status] if cmoc.status in ("proposed", *RETIRED) else []
+    status = " " + ", ".join(marks + ["contested"] * weight.contested) if marks or weight.contested else ""
     counts = f" [{weight.short()}]" if weight.short() else ""
     relations = [f"{theory.relation_type(r.type).name} CMOC {theory.get(r.cmoc).number}"
                  for r in cmoc.relations if r.cmoc in shown]

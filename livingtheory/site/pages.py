@@ -55,6 +55,7 @@ class Render:
     state: EditionState  # the edition this build is, or the draft of the next
     edit_base: str | None = None
     editions: tuple[Edition, ...] = ()  # released snapshots, oldest first
+    shared_names: frozenset = frozenset()  # shared_names(theory)
 
     def page(self, template: str, path: str, source: str | None, *, title: str, hide: tuple[str, ...] = (),
              searched: bool = True, record=None, cite_name: str | None = None, **values) -> Page:
@@ -67,9 +68,20 @@ class Render:
         body = _ENV.get_template(template).render(
             theory=self.theory, study=self.theory.study, here=here, link=here.link, md=here.markdown,
             md_inline=here.inline_markdown, name=name_of, pages=addresses, state=self.state, cited=cited,
-            cite_name=cite_name, edit_url=here.edit(source), title=title, styles=citation.STYLES, **values)
+            cite_name=cite_name, edit_url=here.edit(source), title=title, styles=citation.STYLES,
+            contested=self.contested, named=self.named, **values)
         return Page(path, meta, body, source, title, here.parts, frozenset(here.links), cited,
                     cite_name if cited else None)
+
+    def named(self, record) -> str:
+        """A record's name, with its ID where another record of its kind has the same name (two
+        services of one source's table may share a name): every list and filter tells them apart."""
+        shared = (type(record), " ".join(record.name.split()).casefold()) in self.shared_names
+        return f"{record.name} ({record.id})" if shared else record.name
+
+    def contested(self, cmoc: Cmoc) -> bool:
+        """Evidence both supports and contradicts it: said wherever the CMOC's evidence is counted."""
+        return evidence.weigh(self.theory, cmoc).contested
 
     def href(self, page: str):
         """Links from a page, for diagrams: a docs path -> its URL from that page."""
@@ -78,6 +90,15 @@ class Render:
     def cited(self, path: str, title: str, record=None) -> Citation | None:
         return cited_page(self.state, Credits.of(self.theory.study, self.theory.based_on), self.site_url, path,
                           title, record)
+
+
+def shared_names(theory: ProgrammeTheory) -> frozenset:
+    """(kind, name) of the names two records of one kind share."""
+    seen, shared = set(), set()
+    for record in (*theory.services, *theory.sources, *theory.outcomes, *theory.theories):
+        key = (type(record), " ".join(record.name.split()).casefold())
+        (shared if key in seen else seen).add(key)
+    return frozenset(shared)
 
 
 def cited_page(state: EditionState, credits: Credits, site_url: str, path: str, title: str,
@@ -117,7 +138,7 @@ def render_site(theory: ProgrammeTheory, *, site: Addresses | None = None, edit_
     edition addresses in citations; editions are the released snapshots, oldest first. `on_error`
     (a preview of a theory with problems only) makes the page of a page that cannot be made."""
     state = state or editions_.edition_of(theory.study.version, theory_data(theory), list(editions))
-    r = Render(theory, site or Addresses(), site_url, state, edit_base, tuple(editions))
+    r = Render(theory, site or Addresses(), site_url, state, edit_base, tuple(editions), shared_names(theory))
     jobs = [(addresses.HOME, lambda: [_home(r)]), (addresses.MAP, lambda: _maps(r)),
             (addresses.OUTCOMES, lambda: [_outcomes_index(r)]), (addresses.CHANGES, lambda: [_changes(r)]),
             (addresses.FIELDS, lambda: [_fields(r)]), (addresses.SERVICES, lambda: [_services_index(r)]),
@@ -207,21 +228,21 @@ def _explorer(r: Render, path: str) -> dict:
             "weight": weight}
     statuses = list(dict.fromkeys(c.status for c in theory.cmocs))
     filters = [
-        ("outcome", "Outcome", [("", "all"), *((o.id, o.name) for o in theory.outcomes)]),
+        ("outcome", "Outcome", [("", "all"), *((o.id, r.named(o)) for o in theory.outcomes)]),
         ("beneficiary", "Who benefits", [("", "all"), *((b.id, b.name) for b in theory.study.beneficiaries)]),
-        ("service", "Service", [("", "all"), *((s.id, s.name) for s in theory.services)]),
-        ("source", "Source", [("", "all"), *((s.id, s.name) for s in theory.sources)]),
+        ("service", "Service", [("", "all"), *((s.id, r.named(s)) for s in theory.services)]),
+        ("source", "Source", [("", "all"), *((s.id, r.named(s)) for s in theory.sources)]),
         ("status", "Status", [("", "current"), ("all", "all, retired too"), ("contested", "contested"),
                               *((s, s) for s in statuses)]),
         ("direction", "Evidence", [("", "any"), *((d, evidence.DIRECTION_NAMES[d]) for d in evidence.DIRECTIONS)]),
         ("relation", "Relation", [("", "any"), *((t.id, t.name) for t in theory.study.vocabulary.relation_types)]),
-        ("theory", "Substantive theory", [("", "all"), *((t.id, t.name) for t in theory.theories)]),
+        ("theory", "Substantive theory", [("", "all"), *((t.id, r.named(t)) for t in theory.theories)]),
         ("focus", "Focus on", [("", "none"), *((c.id, f"CMOC {c.number}: {c.title}") for c in theory.cmocs)]),
         ("from", "Trace paths from", [("", "nowhere"),
                                       *((f"context:{c.id}", f"Context: {c.context.label}") for c in first_with.values()),
                                       *((c.id, f"CMOC {c.number}: {c.title}") for c in theory.current),
-                                      *((f"source:{s.id}", f"Source: {s.name}") for s in theory.sources)]),
-        ("to", "to the outcome", [("", "any outcome"), *((o.id, o.name) for o in theory.outcomes)]),
+                                      *((f"source:{s.id}", f"Source: {r.named(s)}") for s in theory.sources)]),
+        ("to", "to the outcome", [("", "any outcome"), *((o.id, r.named(o)) for o in theory.outcomes)]),
     ]
     groups = [(o, theory.cmocs_in(o, retired=True)) for o in theory.outcomes]
     return {"filters": filters, "groups": [(o, cmocs) for o, cmocs in groups if cmocs], "rows": rows,
@@ -253,6 +274,7 @@ def _outcome(r: Render, outcome: Outcome) -> Page:
     return r.page("outcome.md.j2", path, outcome.file, title=f"Outcome: {outcome.name}", record=outcome, outcome=outcome,
                   cmocs=cmocs, retired=[c for c in theory.cmocs_in(outcome, retired=True) if c.retired],
                   explore=r.site.href(addresses.MAP, path) + f"?outcome={outcome.id}", diagram=diagram,
+                  trail=record_trail(r, outcome),
                   legend=diagrams.legend(theory, [(outcome, list(cmocs))]) if diagram else ())
 
 
@@ -288,6 +310,34 @@ def _version_trail(r: Render, cmoc: Cmoc) -> list[dict]:
     return trail
 
 
+# What an earlier edition's page showed of a record of each kind (the CMOC's trail is its own, above).
+TRAIL_FIELDS = {"outcomes": [("name", "Name"), ("description", "Description")],
+                "services": [("name", "Name"), ("columns", "Its row")],
+                "sources": [("name", "Name"), ("title", "Title")],
+                "quotes": [("text", "Words")],
+                "theories": [("name", "Name"), ("description", "Description")],
+                "content": [("title", "Title")]}
+
+
+def record_trail(r: Render, record) -> list[dict]:
+    """Each different form of a record that an edition published, oldest first, with the address of
+    that edition's page: an old citation of the record leads to what it said then. A withdrawn quote's
+    words are in no snapshot (they were redacted), so none is shown."""
+    kind = _KIND[type(record)]
+    trail, last = [], None
+    for edition in r.editions:
+        old = edition.record(kind, record.id)
+        if not old:
+            continue
+        values = [(label, editions_.shown_value(old.get(field))) for field, label in TRAIL_FIELDS[kind]]
+        if values == last:
+            continue
+        last = values
+        trail.append({"edition": edition.version, "released": edition.released, "values": values,
+                      "url": f"{r.site_url}{edition.version}/{PUBLISHED.url(page_of(record))}"})
+    return trail
+
+
 def _services_index(r: Render) -> Page:
     theory = r.theory
     # service x outcome evidence matrix: each cell, the current CMOCs of that outcome on which quotes from
@@ -299,28 +349,32 @@ def _services_index(r: Render) -> Page:
 
 def _service(r: Render, service: Service) -> Page:
     theory = r.theory
-    return r.page("service.md.j2", page_of(service), service.file, title=f"Service: {service.name}", record=service,
+    return r.page("service.md.j2", page_of(service), service.file, title=f"Service: {r.named(service)}", record=service,
                   searched=False, service=service, described_in=theory.get(service.source),
                   participants=theory.participants_of_service(service),
                   uses=evidence.cmocs_by_direction(theory.evidence_of_service(service)),
-                  quotes=theory.quotes_of_service(service))
+                  quotes=theory.quotes_of_service(service), trail=record_trail(r, service))
 
 
 def _quotes(r: Render) -> Page:
     # Not indexed for search: every quote is indexed once, on its CMOC's page.
     cited = {e.quote for c in r.theory.cmocs for e in c.evidence if e.quote}
+    trails = {q.id: record_trail(r, q) for q in r.theory.quotes}
     return r.page("quotes.md.j2", addresses.QUOTES, None, title="Quotes", searched=False,
-                  uncited=[q for q in r.theory.quotes if q.id not in cited])
+                  uncited=[q for q in r.theory.quotes if q.id not in cited],
+                  trails={q.id: trails[q.id] for q in r.theory.quotes if q.history or len(trails[q.id]) > 1})
 
 
 def _theories(r: Render) -> Page:
-    return r.page("theories.md.j2", addresses.THEORIES, None, title="Substantive theories")
+    return r.page("theories.md.j2", addresses.THEORIES, None, title="Substantive theories",
+                  trails={t.id: record_trail(r, t) for t in r.theory.theories})
 
 
 def _sources(r: Render) -> Page:
     theory = r.theory
     return r.page("sources.md.j2", addresses.SOURCES, None, title="Sources of evidence",
-                  uses={s.id: evidence.cmocs_by_direction(theory.uses_of_source(s)) for s in theory.sources})
+                  uses={s.id: evidence.cmocs_by_direction(theory.uses_of_source(s)) for s in theory.sources},
+                  trails={s.id: record_trail(r, s) for s in theory.sources})
 
 
 def _changes(r: Render) -> Page:
@@ -369,4 +423,5 @@ def _reporting(r: Render) -> Page:
 
 
 def _content(r: Render, content: Content) -> Page:
-    return r.page("content.md.j2", page_of(content), content.file, title=content.title, record=content, content=content)
+    return r.page("content.md.j2", page_of(content), content.file, title=content.title, record=content, content=content,
+                  trail=record_trail(r, content))

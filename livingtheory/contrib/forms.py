@@ -70,9 +70,8 @@ def records_from_issue(form_file: Path, body: str, theory_dir: Path, *, today: s
     elif kind == "quote":
         files = scaffold.new_quote(theory_dir, theory, editions, source=answers["source"],
                                    participant=answers["participant"], cmoc=answers["x_cmoc"],
-                                   direction=answers.get("x_direction", "supports"), text=answers["text"], today=today)
-        files = {path: text.replace(scaffold.fill_in(f"why {_new_id(files, 'quotes')} bears on this CMOC"),
-                                    " ".join(answers["x_rationale"].split())) for path, text in files.items()}
+                                   direction=answers.get("x_direction", "supports"), text=answers["text"], today=today,
+                                   rationale=" ".join(answers["x_rationale"].split()))
     else:
         files = _refinement(theory_dir, theory, editions, answers, today)
     _check_result(theory_dir, files)
@@ -83,10 +82,6 @@ _REQUIRED = {"cmoc": ("title", "outcome_group", "beneficiary", "context__label",
                       "mechanism__text", "outcome__label", "outcome__text", "summary", "x_rationale"),
              "quote": ("source", "participant", "text", "x_cmoc", "x_rationale"),
              "refinement": ("x_cmoc", "status", "x_change", "x_rationale")}
-
-
-def _new_id(files: dict[Path, str], folder: str) -> str:
-    return next(path.stem for path in files if path.parent.name == folder)
 
 
 def _cmoc(theory_dir, theory, editions, answers, today) -> dict[Path, str]:

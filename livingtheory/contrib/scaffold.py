@@ -2,7 +2,8 @@
 and placeholders (`<<fill in: ...>>`) that `check` refuses until they are replaced.
 
 Each function returns the files to write (path -> text) and writes nothing itself, so that a
-command writes them all or none; existing files are edited as text, keeping their comments.
+command writes them all or none; existing records are changed as data (records.roundtrip), keeping
+their comments and layout.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from ..problems import Problem, TheoryInvalid
 from ..records.editions import Edition
 from ..records.lifecycle import next_minor
+from ..records import roundtrip
 from ..records.model import ProgrammeTheory, version_key
 
 PLACEHOLDER = "<<fill in"
@@ -48,9 +50,7 @@ def change_version(theory_dir: Path, theory: ProgrammeTheory, editions: list[Edi
         return version, {}
     raised = next_minor(editions[-1].version)
     path = theory_dir / "study.yaml"
-    text = path.read_text(encoding="utf-8")
-    edited = re.sub(r'^(  version: )"?[0-9.]+"?', rf'\g<1>"{raised}"', text, count=1, flags=re.M)
-    return raised, {path: edited}
+    return raised, {path: roundtrip.edited(path, lambda study: study["theory"].update(version=roundtrip.quoted(raised)))}
 
 
 # ----------------------------------------------------------------------------- a new CMOC
@@ -121,7 +121,7 @@ def new_cmoc(theory_dir: Path, theory: ProgrammeTheory, editions: list[Edition],
 # ----------------------------------------------------------------------------- a new quote
 
 def new_quote(theory_dir: Path, theory: ProgrammeTheory, editions: list[Edition], *, source: str, participant: str,
-              cmoc: str, direction: str, text: str, today: str) -> dict[Path, str]:
+              cmoc: str, direction: str, text: str, today: str, rationale: str | None = None) -> dict[Path, str]:
     """The quote, its evidence entry in the CMOC, and what that change to the CMOC needs: a new
     minor version and a history entry when the CMOC was released as it stands."""
     if source not in {s.id for s in theory.sources}:
@@ -141,32 +141,26 @@ def new_quote(theory_dir: Path, theory: ProgrammeTheory, editions: list[Edition]
         f"id: {quote_id}\nsource: {source}\nparticipant: {q(participant)}\ntext: {q(' '.join(text.split()))}\n"
     record = theory.get(cmoc)
     path = theory_dir / "cmocs" / f"{cmoc}.yaml"
-    edited = add_evidence(path.read_text(encoding="utf-8"), f"{{quote: {quote_id}, direction: {direction}}}")
     released = editions[-1].record("cmocs", cmoc) if editions else None
-    if released:  # a change to a released CMOC: the version and history entry it needs, unless already written
+
+    def cite(data):
+        roundtrip.append(data, "evidence", {"quote": quote_id, "direction": direction})
+        if not released:
+            return
+        # A change to a released CMOC: the version and history entry it needs, unless already written.
         version_now, entry_written = record.version, len(record.history) > len(released.get("history") or [])
         core = [part for part in ("context", "mechanism", "outcome")
                 if (released.get(part) or {}).get("text") != getattr(record, part).text]
         needed = f"{version_key(released['version'])[0] + 1}.0" if core else next_minor(released["version"])
         if version_key(version_now) < version_key(needed):
             version_now = needed
-            edited = re.sub(r'^version: "?[0-9.]+"?', f'version: "{needed}"', edited, count=1, flags=re.M)
+            data["version"] = roundtrip.quoted(needed)
         if not entry_written:
-            edited = edited.rstrip("\n") + f"""
-  - date: {q(today)}
-    theory_version: {q(version)}
-    version: {q(version_now)}
-    status: {record.status}
-    change: {q(f"Cites {quote_id} ({direction})." + (f" Its {', '.join(core)} reworded." if core else ""))}
-    rationale: {q(fill_in(f"why {quote_id} bears on this CMOC"))}
-    evidence: [{quote_id}]
-"""
-    files[path] = edited
+            quoted = roundtrip.quoted
+            roundtrip.append(data, "history", {
+                "date": quoted(today), "theory_version": quoted(version), "version": quoted(version_now),
+                "status": record.status,
+                "change": f"Cites {quote_id} ({direction})." + (f" Its {', '.join(core)} reworded." if core else ""),
+                "rationale": rationale or fill_in(f"why {quote_id} bears on this CMOC"), "evidence": roundtrip.flow([quote_id])})
+    files[path] = roundtrip.edited(path, cite)
     return files
-
-
-def add_evidence(text: str, entry: str) -> str:
-    """A CMOC's text with one more `evidence` item (after the last one, or in place of `[]`)."""
-    if re.search(r"^evidence: \[\]\s*$", text, re.M):
-        return re.sub(r"^evidence: \[\]\s*$", f"evidence:\n  - {entry}", text, count=1, flags=re.M)
-    return re.sub(r"^(evidence:\n(?:  .*\n)*)", lambda m: m.group(1) + f"  - {entry}\n", text, count=1, flags=re.M)

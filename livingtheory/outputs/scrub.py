@@ -7,8 +7,9 @@ the search index and the data files lose the words, and nothing of them may rema
 
 A page may hold the words whole or cut (an edition's "What changed" names an added quote by its
 first words), and encoded for where they land: as the templates write them, HTML-escaped,
-JSON-escaped (the search index), Markdown-escaped, or as a CSV cell. So the scrub looks for any run
-of the words, in each of those forms, at least `RUN` characters long, and replaces the whole run.
+JSON-escaped (the search index), Markdown-escaped, or as a CSV cell. So the scrub looks for runs
+of the words in each of those forms, from their start or to their end (`RUN` characters or more) or
+from their middle (`MIDDLE_RUN` or more), and replaces each run whole.
 """
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from ..site.encode import page_text
 
 TEXT_FILES = (".html", ".htm", ".json", ".csv", ".xml", ".txt", ".md", ".bib", ".ris", ".js", ".cff")
 UNSCRUBBABLE = (".pdf", ".zip", ".gz", ".epub", ".docx")  # compressed: rebuilt from the scrubbed pages, never edited
-RUN = 24  # characters: a run of the words this long is theirs (shorter ones are ordinary phrases)
+RUN = 24  # characters: a run of the words this long, from their start or to their end, is theirs
+MIDDLE_RUN = 3 * RUN  # a run from their middle: long enough that no other text shares it
 _ELLIPSIS = re.compile(r"(?:\u2026|\.\.\.|&hellip;|&#8230;|\\u2026)")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")
 
@@ -75,9 +77,16 @@ def _runs(content: str, form: Form) -> list[tuple[int, int]]:
                 start, o_start = start - 1, o_start - 1
             while end < len(content) and o_end < len(form.text) and content[end] == form.text[o_end]:
                 end, o_end = end + 1, o_end + 1
-            # Words shorter than a run ("Yes.") are theirs only where they stand alone.
+            # A run is theirs when it starts or ends as they do (an excerpt: the site cuts the words
+            # after their first characters) or is long enough that no other text shares it; words
+            # shorter than a run ("Yes.") only where they stand alone. Another quote that happens to
+            # share a phrase is never touched.
             whole = o_start == 0 and o_end == len(form.text)
-            if len(form.text) >= RUN or whole and not (_word_char(content, start - 1) or _word_char(content, end)):
+            if len(form.text) < RUN:
+                theirs = whole and not (_word_char(content, start - 1) or _word_char(content, end))
+            else:
+                theirs = o_start == 0 or o_end == len(form.text) or end - start >= MIDDLE_RUN
+            if theirs:
                 spans.append((start, end))
             at = content.find(window, at + 1)
     return _merged(spans)
@@ -159,7 +168,7 @@ def _data_file(path: Path, text: str, quote_id: str, date: str, reason: str) -> 
 
 
 def remnants(folder: Path, text: str) -> list[Path]:
-    """Files under `folder` that still hold a run of the words (RUN characters or more, any form)."""
+    """Files under `folder` that still hold a run of the words (as the scrub finds them, any form)."""
     every = forms(text)
     return [path for path in _files(folder)
             if any(_runs(path.read_text(encoding="utf-8", errors="replace"), form) for form in every)]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..problems import Problem, TheoryInvalid
 from .model import version_key
+from .references import MARKDOWN_FIELDS
 
 MANIFEST = "manifest.json"
 # The fields a reader compares between editions, in reading order, with their names on the page.
@@ -60,6 +61,7 @@ class FieldChange:
     before: str
     after: str
     terms: str = ""  # a list of named entries (a vocabulary): what was added, removed and renamed, by name
+    markdown: bool = False  # before and after are record Markdown (shown rendered, never as source)
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,8 @@ def redact(folder: Path, quote_id: str, *, date: str, reason: str) -> list[str]:
     """Take a withdrawn quote's words out of every released snapshot that holds them, and record
     each redaction (edition, quote, date, reason, the snapshot's hash before and after) in the
     manifest: the one change a frozen edition may undergo (decision 10). Returns the editions."""
+    if not (folder / MANIFEST).is_file():
+        return []  # nothing released yet
     manifest = read_manifest(folder)
     done = []
     for entry in manifest["editions"]:
@@ -286,8 +290,16 @@ def _title(kind: str, record: dict) -> str:
 def _fields(kind: str, old: dict, new: dict) -> tuple[FieldChange, ...]:
     skipped = _NOT_COMPARED | _BOOKKEEPING.get(kind, set())
     named = COMPARED.get(kind) or _named_fields(old, new, skipped)
-    return tuple(_field_change(label, _get(old, name), _get(new, name))
+    markdown = _MARKDOWN.get(kind, set())
+    return tuple(replace(_field_change(label, _get(old, name), _get(new, name)), markdown=name in markdown)
                  for name, label in named if not _same(_get(old, name), _get(new, name)))
+
+
+# Fields holding record Markdown, as the theory's data names them (references.MARKDOWN_FIELDS by record).
+_MARKDOWN = {plural: {path[-1] for path in paths if len(path) == 1 or path == ("theory", "summary")}
+             for plural, paths in (("cmocs", MARKDOWN_FIELDS["cmoc"]), ("content", MARKDOWN_FIELDS["content"]),
+                                   ("sources", MARKDOWN_FIELDS["source"]), ("study", MARKDOWN_FIELDS["study"]),
+                                   ("reporting", MARKDOWN_FIELDS["reporting"]))}
 
 
 def _named_fields(old, new, skipped=frozenset(), prefix="", label="") -> list[tuple[str, str]]:

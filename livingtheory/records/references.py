@@ -131,10 +131,15 @@ def _study(ctx: Context) -> None:
         lists += [(f"confidence → {k}", getattr(words.confidence, k)) for k in ("levels", "components", "concerns")]
     for what, terms in lists:
         ids = [t.id for t in terms]
+        names = [" ".join(t.name.split()).casefold() for t in terms]
         for i, term_id in enumerate(ids):
             if term_id in ids[:i]:
                 ctx.at(file, ("vocabulary", *what.split(" → "), i, "id"), f"`{term_id}` is listed twice in {what}",
                        "keep one of them")
+            elif names[i] in names[:i]:  # the pages, filters and keys name a term, never show its id
+                ctx.at(file, ("vocabulary", *what.split(" → "), i, "name"), f"{terms[i].name!r} names two of the "
+                       f"theory's {what.replace('_', ' ')} (`{ids[names.index(names[i])]}` and `{term_id}`)",
+                       "give each its own name, as readers will see it")
 
 
 def _works(ctx: Context) -> None:

@@ -1,11 +1,11 @@
 """Withdraw a quote from the records: its words leave its file, and a `withdrawn:` block says when
-and why. The file is edited as text, so that its comments and layout stay as the contributor left them."""
+and why. The record is changed as data (roundtrip), keeping its comments and layout."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..problems import Problem, TheoryInvalid
+from . import roundtrip
 from .yamlsource import read_record
 
 
@@ -21,18 +21,11 @@ def withdraw_quote(theory_dir: Path, quote_id: str, *, date: str, reason: str) -
     if record.data.get("withdrawn"):
         raise TheoryInvalid([Problem(shown, *record.position(("withdrawn",)), f"quote `{quote_id}` is withdrawn already",
                                      "nothing to do")])
-    lines = path.read_text(encoding="utf-8").splitlines()
-    kept, skipping = [], False
-    for line in lines:
-        if skipping and (line.startswith((" ", "\t")) or not line.strip()):
-            continue
-        skipping = False
-        if line.startswith("text:"):
-            skipping = True  # the key and its block (or its one line)
-            continue
-        kept.append(line)
-    kept += ["withdrawn:", f"  date: {json.dumps(date)}", f"  reason: {json.dumps(reason, ensure_ascii=False)}"]
+    def withdrawn(quote):
+        quote.pop("text", None)
+        quote["withdrawn"] = {"date": roundtrip.quoted(date), "reason": reason}
+    text = roundtrip.edited(path, withdrawn)
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)
     return path

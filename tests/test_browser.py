@@ -97,7 +97,7 @@ def test_diagrams_render_after_in_site_navigation(visit, site_url):
         v.page.locator(link).first.click()
         v.page.wait_for_url(site_url + url)
         # Instant navigation may change the address before it swaps the new page in.
-        v.page.wait_for_function("title => document.title !== title", arg=before, timeout=15_000)
+        v.page.wait_for_function("title => document.title !== title", arg=before)
         v.wait_for_diagrams()
         assert v.diagrams() == ["svg"], url
     assert v.page.evaluate("window.__sameDocument") is True, "navigation should have been in-site"
@@ -112,7 +112,7 @@ def test_search_for_a_quote_phrase_lists_its_cmoc(visit):
         "() => !/Initializing/i.test(document.querySelector('.md-search-result__meta').textContent)")
     search.press_sequentially("they are there to model hope")
     results = v.page.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=15_000)
+    results.first.wait_for()
     assert "/cmoc/cmoc-01/" in results.first.get_attribute("href")
 
 

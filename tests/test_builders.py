@@ -132,7 +132,7 @@ def test_zensicals_site_draws_diagrams_finds_a_quote_and_fetches_nothing_else(br
         v.page.locator(".md-search__button").click()
         v.page.locator("dialog input[role=combobox]").fill("they are there to model hope")
         first = v.page.locator("a[role=option]").first
-        first.wait_for(timeout=15_000)
+        first.wait_for()
         assert "/cmoc/cmoc-01/" in first.get_attribute("href")
         assert v.foreign == []
         v.close()

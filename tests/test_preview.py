@@ -53,10 +53,10 @@ def test_the_preview_opens_from_disk_with_links_search_and_diagrams(browser, pre
     search = page.locator("input.md-search__input")
     search.click()
     page.wait_for_function(
-        "() => !/Initializing/i.test(document.querySelector('.md-search-result__meta').textContent)", timeout=15_000)
+        "() => !/Initializing/i.test(document.querySelector('.md-search-result__meta').textContent)")
     search.press_sequentially(phrase)
     results = page.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=15_000)
+    results.first.wait_for()
     assert any("/".join(cmoc_page) in (href or "") for href in
                (results.nth(i).get_attribute("href") for i in range(results.count()))), phrase
     assert v.errors == [] and v.foreign == [], (v.errors, v.foreign)

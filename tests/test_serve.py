@@ -42,8 +42,8 @@ def served(tmp_path):
     server = subprocess.Popen([*SERVE, "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
                               stdout=log, stderr=subprocess.STDOUT,
                               text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": url})
-    deadline = time.time() + 120
-    while time.time() < deadline:
+    deadline = time.monotonic() + 600  # the first build, on a machine that may be busy: a generous deadline
+    while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(url, timeout=2)
             break

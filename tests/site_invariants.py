@@ -34,7 +34,10 @@ ADJECTIVE = {"supports": "supporting", "refines": "refining", "contradicts": "co
 # Markup that, in a text node, a reader sees as characters: a tag, an entity encoded twice, record
 # Markdown never converted ([[links]], *emphasis*).
 VISIBLE_MARKUP = re.compile(r"<[a-zA-Z/!][^>]*>|&(?:[a-z]+|#\d+|#x[0-9a-fA-F]+);|\[\[[a-z0-9-]+\]\]"
-                            r"|(?<![\w*])\*{1,2}[a-z][a-z ]*[a-z]\*{1,2}(?![\w*])")
+                            r"|(?<![\w*])\*{1,2}[a-z][a-z ]*[a-z]\*{1,2}(?![\w*])"  # emphasis left as text
+                            r"|(?:^|\s)#{2,6} \w|\{:? ?[#.][\w-]+ ?\}"  # a heading or an attribute list left as text
+                            r"|\]\((?:\.\./|\./|https?:|[\w-]+/)|^\s*\|.*\|\s*$"  # a link or a table row left as text
+                            r"|\{'\w+': |<function |<[\w.]+ object at ")  # a Python value printed as it is
 _SITE = Addresses(directory_urls=True)
 
 
@@ -208,7 +211,7 @@ def trails_shown(built: Built, team) -> list[str]:
         for record in team.records[kind].values():
             for entry in record.get("history") or []:
                 path = page(record["id"])
-                if f"History of {record['id']}" not in built.text(path) or plain(entry["change"]) not in built.text(path):
+                if f"history-of-{record['id']}" not in built.ids(path) or plain(entry["change"]) not in built.text(path):
                     found.append(f"{path}: the history of {record['id']} ({entry['change']!r}) is not shown")
     return found
 

@@ -79,8 +79,10 @@ def test_an_outcome_reworded_after_release_shows_its_history_and_what_edition_1_
                               "rationale": "Children's own words."}]
     edit(project / "theory/outcomes/hope.yaml", reworded)
     raise_theory_version(project)
-    page = site(project).text("outcomes/hope.md")
-    assert "History of hope" in page and "Reworded after phase 2." in page and "Children's own words." in page
+    built = site(project)
+    page = built.text("outcomes/hope.md")
+    assert "history-of-hope" in built.ids("outcomes/hope.md")
+    assert "Reworded after phase 2." in page and "Children's own words." in page
     assert f"Edition 1.0 (2023-10-05) {old.split()[0]}" in page and old in page  # the words a 1.0 citation leads to
 
 

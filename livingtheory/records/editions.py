@@ -11,6 +11,7 @@ never rewritten (decision 4).
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import re
@@ -49,10 +50,16 @@ class Edition:
     doi: str | None = None  # its version DOI, once minted
 
     def has(self, kind: str, record_id: str) -> bool:
-        return any(r.get("id") == record_id for r in self.data.get(kind) or [])
+        return self.record(kind, record_id) is not None
 
     def record(self, kind: str, record_id: str) -> dict | None:
-        return next((r for r in self.data.get(kind) or [] if r.get("id") == record_id), None)
+        return self._by_id.get(kind, {}).get(record_id)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, dict[str, dict]]:
+        """kind -> id -> record: every page asks for its records (linear, not quadratic, in the theory)."""
+        return {kind: {r.get("id"): r for r in records} for kind, records in self.data.items()
+                if isinstance(records, list) and all(isinstance(r, dict) for r in records)}
 
 
 @dataclass(frozen=True)
@@ -263,8 +270,11 @@ def shown_value(value) -> str:
             return f"{value['direction']} {value.get('quote') or value.get('source')}"
         if "type" in value and "cmoc" in value:
             return f"{value['type']} {value['cmoc']}"
-        if "tag" in value:
-            return ", ".join(str(v) for v in value.values() if v not in (None, "", []) and v is not UNRECORDED)
+        if "tag" in value:  # a participant
+            withdrawn = value.get("withdrawn")
+            said = [str(v) for k, v in value.items() if k in ("tag", "role", "service") and v not in (None, "")
+                    and v is not UNRECORDED]
+            return ", ".join(said + ([f"withdrawn on {withdrawn.get('date')}"] if isinstance(withdrawn, dict) else []))
         return shown_value(next(iter(value.values()), ""))
     return str(value)
 
@@ -284,7 +294,9 @@ def _title(kind: str, record: dict) -> str:
     for field in ("title", "name"):
         if isinstance(record.get(field), str):
             return record[field]
-    return (record.get("text") or "")[:60] if kind == "quotes" else record.get("id", kind)
+    if kind == "quotes":  # named by its first words, or as withdrawn once they are gone
+        return (record.get("text") or "")[:60] or ("withdrawn" if record.get("withdrawn") else "")
+    return record.get("id", kind)
 
 
 def _fields(kind: str, old: dict, new: dict) -> tuple[FieldChange, ...]:
@@ -327,17 +339,22 @@ def _field_change(label: str, old, new) -> FieldChange:
     """A changed field; a list of named entries (id and name) says what was added, removed and renamed."""
     change = FieldChange(label, shown_value(old), shown_value(new))
     entries = [v for v in (old if isinstance(old, list) else []) + (new if isinstance(new, list) else [])]
-    if not entries or not all(isinstance(v, dict) and "id" in v and "name" in v for v in entries):
+    key = "id" if entries and all(isinstance(v, dict) and "id" in v and "name" in v for v in entries) else \
+        "tag" if entries and all(isinstance(v, dict) and "tag" in v for v in entries) else None
+    if key is None:
         return change
-    before = {v["id"]: v for v in old} if isinstance(old, list) else {}
-    after = {v["id"]: v for v in new} if isinstance(new, list) else {}
-    said = [f"added {v['name']}" for i, v in after.items() if i not in before]
-    said += [f"removed {v['name']}" for i, v in before.items() if i not in after]
+    name = (lambda v: v["name"]) if key == "id" else (lambda v: v["tag"])  # noqa: E731
+    before = {v[key]: v for v in old} if isinstance(old, list) else {}
+    after = {v[key]: v for v in new} if isinstance(new, list) else {}
+    said = [f"added {name(v)}" for i, v in after.items() if i not in before]
+    said += [f"removed {name(v)}" for i, v in before.items() if i not in after]
     for i in (i for i in after if i in before):
-        if before[i]["name"] != after[i]["name"]:
+        if key == "id" and before[i]["name"] != after[i]["name"]:
             said.append(f"renamed {before[i]['name']} \u2192 {after[i]['name']}")
+        elif key == "tag" and after[i].get("withdrawn") and not before[i].get("withdrawn"):
+            said.append(f"{name(after[i])} withdrew ({after[i]['withdrawn'].get('date')})")
         elif not _same(before[i], after[i]):
-            said.append(f"changed {after[i]['name']}")
+            said.append(f"changed {name(after[i])}")
     return replace(change, terms="; ".join(said)) if said else change
 
 

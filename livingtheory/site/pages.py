@@ -331,9 +331,10 @@ def record_trail(r: Render, record) -> list[dict]:
             continue
         values = [(label, editions_.shown_value(old.get(field))) for field, label in TRAIL_FIELDS[kind]]
         if values == last:
+            trail[-1]["until"] = edition.version  # the same words in a later edition
             continue
         last = values
-        trail.append({"edition": edition.version, "released": edition.released, "values": values,
+        trail.append({"edition": edition.version, "released": edition.released, "values": values, "until": None,
                       "url": f"{r.site_url}{edition.version}/{PUBLISHED.url(page_of(record))}"})
     return trail
 

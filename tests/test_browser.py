@@ -522,8 +522,8 @@ def test_the_explorer_acts_on_the_drawing(visit):
     assert sorted(shown) == sorted(f"n{c.number}" for c in kept)
     dimmed_edges = v.page.evaluate("document.querySelectorAll('.diagram svg path.explore-dim').length")
     assert dimmed_edges >= 2 * (len(theory.current) - len(kept))  # each left-out CMOC's arrows in and out
-    v.page.locator("form.explore button[type=reset]").click()
-    assert v.page.evaluate("document.querySelectorAll('.diagram svg .explore-dim').length") == 0
+    v.page.locator("form.explore button[type=reset]").click()  # the form resets, then the drawing follows
+    v.page.wait_for_function("document.querySelectorAll('.diagram svg .explore-dim').length === 0")
 
 
 def test_a_path_is_traced_from_a_context_to_an_outcome_with_its_evidence(visit):

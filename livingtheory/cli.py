@@ -388,7 +388,11 @@ def _problems_with(theory_dir: Path, files: dict[Path, str]) -> list[Problem]:
 def _from_issue(args) -> int:
     from .contrib import forms
     body = sys.stdin.read() if str(args.body) == "-" else args.body.read_text(encoding="utf-8")
-    files = forms.records_from_issue(args.form, body, args.theory_dir, today=datetime.date.today().isoformat())
+    try:
+        files = forms.records_from_issue(args.form, body, args.theory_dir, today=datetime.date.today().isoformat())
+    except forms.Acknowledged as report:
+        print(f"nothing to write: {report}")
+        return 0
     if args.write:
         for path, text in files.items():
             _write(path, text)

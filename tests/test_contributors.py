@@ -196,12 +196,14 @@ def test_every_form_converts_or_says_what_is_wrong(theory_copy):
                   "Supported by phase 2.\n\n### Rationale\n\nNew interviews.\n\n### Evidence\n\nquote-06\n")
     _written(_converted("refinement.yml", refinement, theory_copy))
     assert load_theory(theory_copy).get("cmoc-03").status == "supported"
-    with pytest.raises(TheoryInvalid, match="an error report names no change to a record"):
+    from livingtheory.contrib.forms import Acknowledged
+    with pytest.raises(Acknowledged, match="an error report names no change to a record"):
         _converted("report-error.yml", "### Page\n\nhttps://x\n\n### What is wrong\n\nA typo.\n", theory_copy)
     with pytest.raises(TheoryInvalid) as raised:  # a wrong outcome: located, with the allowed values
         _converted("new-cmoc.yml", FILLED.replace("service-engagement", "happiness"), theory_copy)
-    assert "`happiness` is not a known outcome" in str(raised.value)
-    with pytest.raises(TheoryInvalid, match="the answer to `summary` is missing"):
+    assert "the answer to “Outcome” is 'happiness', which is not an outcome of the theory" in str(raised.value)
+    assert "service-engagement" in str(raised.value)  # the answers it could be
+    with pytest.raises(TheoryInvalid, match="the answer to “Explanatory summary” is missing"):
         _converted("new-cmoc.yml", FILLED.replace("### Explanatory summary", "### Ignored"), theory_copy)
 
 

@@ -7,7 +7,6 @@ their comments and layout.
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -23,10 +22,6 @@ MODELINE = "# yaml-language-server: $schema=../../livingtheory/records/schemas/{
 
 def fill_in(what: str) -> str:
     return f"{PLACEHOLDER}: {what}>>"
-
-
-def q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML scalar
 
 
 def next_id(folder: Path, prefix: str) -> str:
@@ -66,40 +61,23 @@ def cmoc_text(cmoc_id: str, *, title: str, outcome: str, beneficiary: str, today
     result = result or (fill_in("a short label for the outcome"), fill_in("the outcome, in full"))
     statement = f"When {context[1]} (C), {result[1]} (O), because {mechanism[1]} (M)"
     summary = summary or fill_in("the explanatory summary, in Markdown; link other records as [[cmoc-01]]")
-    evidence = "".join(f"  - {{quote: {quote}, direction: supports}}\n" for quote in quotes) or None
-    return MODELINE.format(kind="cmoc") + f"""id: {cmoc_id}
-title: {q(title)}
-outcome_group: {outcome}
-beneficiary: {beneficiary}
-statement: {q(statement)}
-context:
-  label: {q(context[0])}
-  text: {q(context[1])}
-mechanism:
-  label: {q(mechanism[0])}
-  text: {q(mechanism[1])}
-outcome:
-  label: {q(result[0])}
-  text: {q(result[1])}
-summary: |-
-{_indent(summary)}
-evidence:{chr(10) + evidence if evidence else " []" + chr(10)}not_triggered: []
-theories: []
-status: proposed
-version: "0.1"
-history:
-  - date: {q(today)}
-    theory_version: {q(theory_version)}
-    version: "0.1"
-    status: proposed
-    change: {q(change)}
-    rationale: {q(rationale or fill_in("why this CMOC is proposed: the analysts' memo"))}
-    evidence: [{", ".join(quotes)}]
-"""
-
-
-def _indent(text: str) -> str:
-    return "\n".join("  " + line if line.strip() else "" for line in text.strip().splitlines())
+    quoted, flow = roundtrip.quoted, roundtrip.flow
+    evidence = [roundtrip.item_like([], {"quote": quote, "direction": "supports"}) for quote in quotes]
+    for entry in evidence:
+        entry.fa.set_flow_style()
+    record = {"id": cmoc_id, "title": title, "outcome_group": outcome, "beneficiary": beneficiary,
+              "statement": statement, "context": {"label": context[0], "text": context[1]},
+              "mechanism": {"label": mechanism[0], "text": mechanism[1]},
+              "outcome": {"label": result[0], "text": result[1]}, "summary": roundtrip.block(summary.strip()),
+              "evidence": evidence, "not_triggered": flow([]), "theories": flow([]), "status": "proposed",
+              "version": quoted("0.1"),
+              "history": [{"date": quoted(today), "theory_version": quoted(theory_version), "version": quoted("0.1"),
+                           "status": "proposed", "change": change,
+                           "rationale": rationale or fill_in("why this CMOC is proposed: the analysts' memo"),
+                           "evidence": flow(list(quotes))}]}
+    if not evidence:
+        record["evidence"] = flow([])
+    return MODELINE.format(kind="cmoc") + roundtrip.dump(record)
 
 
 def new_cmoc(theory_dir: Path, theory: ProgrammeTheory, editions: list[Edition], *, outcome: str, beneficiary: str,
@@ -138,7 +116,8 @@ def new_quote(theory_dir: Path, theory: ProgrammeTheory, editions: list[Edition]
     version, files = change_version(theory_dir, theory, editions)
     quote_id = next_id(theory_dir / "quotes", "quote")
     files[theory_dir / "quotes" / f"{quote_id}.yaml"] = MODELINE.format(kind="quote") + \
-        f"id: {quote_id}\nsource: {source}\nparticipant: {q(participant)}\ntext: {q(' '.join(text.split()))}\n"
+        roundtrip.dump({"id": quote_id, "source": source, "participant": roundtrip.quoted(participant),
+                        "text": " ".join(text.split())})
     record = theory.get(cmoc)
     path = theory_dir / "cmocs" / f"{cmoc}.yaml"
     released = editions[-1].record("cmocs", cmoc) if editions else None

@@ -14,7 +14,7 @@ from typing import Callable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 _INDENTED_LISTS = re.compile(r"^[^\s#][^:\n]*:[ \t]*\n {2,}- ", re.M)  # key:\n  - item (the project's style)
 
@@ -82,3 +82,8 @@ def flow(items: list) -> CommentedSeq:
     seq = CommentedSeq(items)
     seq.fa.set_flow_style()
     return seq
+
+
+def block(text: str) -> LiteralScalarString:
+    """Text of several lines written as a block (`|-`), each line as it is."""
+    return LiteralScalarString("\n".join(line.rstrip() for line in text.splitlines()))

@@ -1,11 +1,12 @@
 """Edit to browser under `mkdocs serve`: the time from saving a record to the page showing it.
 
-    python benchmarks/serve.py [N ...]      (default: 12 200; run by benchmarks/run.py too)
+    python benchmarks/serve.py [N ...] [--broken]   (default: 12 200; run by benchmarks/run.py too)
 
 For each N, a synthetic theory (benchmarks/run.py) is served as `make serve` serves it, a CMOC page
 is open in Chromium, and one CMOC's summary is edited several times (each edit a new sentence, as
 a researcher rewording it; the theory then has problems: a preview shows them). Measured: from the
-write to the new sentence in the page, median and worst of the edits; the first build's time
+write to the new sentence in the page, median and worst of the edits, and from writing a record that
+cannot be read (a quotation mark left open) to its page saying so; the first build's time
 (cold: an empty diagram cache; warm: drawn before) is printed beside it.
 """
 from __future__ import annotations
@@ -32,7 +33,9 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def edit_to_browser(n: int, edits: int = 7, cold: bool = False) -> dict:
+def edit_to_browser(n: int, edits: int = 7, cold: bool = False, broken: bool = False) -> dict:
+    """`broken`: each edit is a record that cannot be read (an unclosed quotation mark), timed to the
+    page saying so; it is then put right (not timed) before the next."""
     from playwright.sync_api import sync_playwright
     root = project(n, "serve")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -68,6 +71,16 @@ def edit_to_browser(n: int, edits: int = 7, cold: bool = False) -> dict:
                 marker = f"Reworded, edit {i} at {time.time_ns()}."
                 time.sleep(1.0)  # as a person types: the server is idle when the edit is saved
                 t = time.perf_counter()
+                if broken:
+                    cmoc.write_text(text.replace("\ntitle: ", '\ntitle: "', 1))  # a quotation mark left open
+                    page.wait_for_function("() => document.body && document.body.innerText.includes("
+                                           "'not shown in this preview')", timeout=120_000, polling=20)
+                    times.append(time.perf_counter() - t)
+                    time.sleep(1.0)
+                    cmoc.write_text(text.replace("summary: |-\n", f"summary: |-\n  {marker}\n", 1))
+                    page.wait_for_function("m => document.body && document.body.innerText.includes(m)", arg=marker,
+                                           timeout=120_000, polling=20)
+                    continue
                 cmoc.write_text(text.replace("summary: |-\n", f"summary: |-\n  {marker}\n", 1))
                 page.wait_for_function("m => document.body && document.body.innerText.includes(m)", arg=marker,
                                        timeout=120_000, polling=20)
@@ -77,7 +90,7 @@ def edit_to_browser(n: int, edits: int = 7, cold: bool = False) -> dict:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    return {"n": n, "cold": cold, "first_build_s": round(first, 2), "edits": len(times),
+    return {"n": n, "cold": cold, "broken": broken, "first_build_s": round(first, 2), "edits": len(times),
             "median_s": round(statistics.median(times), 2), "worst_s": round(max(times), 2)}
 
 
@@ -89,6 +102,9 @@ def _serve_command() -> list[str]:
 
 
 if __name__ == "__main__":
-    for size in [int(a) for a in sys.argv[1:]] or [12, 200]:
+    broken_only = "--broken" in sys.argv
+    for size in [int(a) for a in sys.argv[1:] if a.isdigit()] or [12, 200]:
         for cold in (True, False):
-            print(edit_to_browser(size, cold=cold), flush=True)
+            if not broken_only:
+                print(edit_to_browser(size, cold=cold), flush=True)
+            print(edit_to_browser(size, cold=cold, broken=True), flush=True)

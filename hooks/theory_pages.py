@@ -20,7 +20,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from pathspec.gitignore import GitIgnoreSpec
 
-from livingtheory import NOT_IN_NAV, CannotBuild, GeneratedSite, TheoryInvalid, generate
+from livingtheory import NOT_IN_NAV, PROBLEMS, CannotBuild, GeneratedSite, TheoryInvalid, generate
 
 log = get_plugin_logger(__name__)
 _SITE = "livingtheory_site"  # where the build's config keeps the generated site
@@ -118,12 +118,15 @@ def on_page_context(context, *, page, config: MkDocsConfig, nav):
         title = None if page.is_homepage else html.unescape(page.title or "")  # titles are HTML-escaped
         page.meta.update(site.page_meta(page.file.src_uri, title=title,
                                         edit_url=f"{edit_base}{page.file.edit_uri}" if edit_base else None))
-    page.content = site.problems_html(page.file.src_uri) + page.content  # a preview's problems, "" otherwise
+    if _SERVE["preview"]:  # a serve session: its problems, from one file (a page is not rewritten for them)
+        page.content = site.problems_slot(page.file.src_uri) + page.content
     page.canonical_url = page.meta.get("canonical_url")  # pinned, as in the citation (also the sitemap's)
     return context
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
+    if _SERVE["preview"]:
+        (Path(config.site_dir) / PROBLEMS).write_text(config[_SITE].problems_file(), encoding="utf-8")
     gc.unfreeze()  # `mkdocs serve` builds again in this process: this build's objects may go
 
 

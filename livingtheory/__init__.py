@@ -8,7 +8,7 @@ same site as a docs tree for any builder.
 """
 from .problems import CannotBuild, Problem, TheoryInvalid
 from .records.loader import load_theory
-from .site.generate import NOT_IN_NAV, GeneratedSite, StaticDrawingRequired, check, generate, write_docs
+from .site.generate import NOT_IN_NAV, PROBLEMS, GeneratedSite, StaticDrawingRequired, check, generate, write_docs
 
-__all__ = ["CannotBuild", "GeneratedSite", "NOT_IN_NAV", "Problem", "StaticDrawingRequired", "TheoryInvalid", "check",
+__all__ = ["CannotBuild", "GeneratedSite", "NOT_IN_NAV", "PROBLEMS", "Problem", "StaticDrawingRequired", "TheoryInvalid", "check",
            "generate", "load_theory", "write_docs"]

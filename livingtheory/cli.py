@@ -409,7 +409,8 @@ def _summary(args) -> int:
     if args.pull_request:
         from .site.config import publication_settings
         preview = f"{publication_settings(Path('.'))[0].rstrip('/')}/preview/pr-{args.pull_request}/"
-    print(change_summary(Path("."), args.base, preview=preview), end="")
+    from .site.config import preview_addresses
+    print(change_summary(Path("."), args.base, preview=preview, site=preview_addresses(Path("."))), end="")
     return 0
 
 

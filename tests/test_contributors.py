@@ -33,8 +33,9 @@ def test_actionlint_is_not_a_test_that_cannot_fail(tmp_path):
 
 
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
-WRITERS = {("ci.yml", "preview-address"), ("ci.yml", "publish"), ("forms.yml", "convert"),
+WRITERS = {("ci.yml", "publish"), ("forms.yml", "convert"), ("preview-publish.yml", "publish"),
            ("preview-cleanup.yml", "remove")}  # the only jobs given a token that writes
+PULL_REQUEST_EVENTS = {"pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"}
 
 
 def _jobs():
@@ -65,13 +66,43 @@ def test_workflows_run_what_ci_runs_with_pinned_actions_and_least_privilege():
                 assert "# v" in line, line
 
 
+def _pull_request_writers(flows: dict) -> list:
+    """Jobs a pull request can start that hold a token that writes (none may)."""
+    found = []
+    for name, flow in flows.items():
+        triggers = flow[True] if True in flow else flow.get("on")  # PyYAML reads `on` as true
+        events = set(triggers) if isinstance(triggers, (dict, list)) else {triggers}
+        for job_name, job in flow["jobs"].items():
+            writes = {scope for scope, level in (job.get("permissions") or {}).items() if level == "write"}
+            only_on_push = " ".join(str(job.get("if", "")).split()) == "github.event_name == 'push'"
+            if events & PULL_REQUEST_EVENTS and writes and not only_on_push:
+                found.append((name, job_name, sorted(writes)))
+    return found
+
+
+def test_no_job_a_pull_request_starts_can_write():
+    """GitHub's hardening guide: every job a pull request triggers is read-only; the preview is
+    published by a job that the finished run triggers (workflow_run), which reads the artifact as data."""
+    flows = {path.name: yaml.safe_load(path.read_text()) for path in WORKFLOWS}
+    assert _pull_request_writers(flows) == []
+    publish = flows["preview-publish.yml"]
+    assert set(publish[True]) == {"workflow_run"}
+    assert "head_repository.full_name == github.repository" in publish["jobs"]["publish"]["if"]
+    assert all(step.get("with", {}).get("ref") == "gh-pages" for step in publish["jobs"]["publish"]["steps"]
+               if step.get("uses", "").startswith("actions/checkout"))  # never the pull request's code
+    # The check is not one that cannot fail: the old preview-address job, or a write token in the preview job.
+    bad = yaml.safe_load((REPO / ".github/workflows/ci.yml").read_text())
+    bad["jobs"]["preview"]["permissions"] = {"contents": "write"}
+    assert _pull_request_writers({"ci.yml": bad}) == [("ci.yml", "preview", ["contents"])]
+    cleanup = {True: {"pull_request": {"types": ["closed"]}}, "jobs": {"remove": {"permissions": {"contents": "write"}}}}
+    assert _pull_request_writers({"old-cleanup.yml": cleanup}) == [("old-cleanup.yml", "remove", ["contents"])]
+
+
 def test_no_issue_or_pull_request_text_reaches_a_shell():
     """Values reach `run:` blocks through `env:` only: no expression is ever pasted into a script."""
     for name, _, job_name, job in _jobs():
         for step in job["steps"]:
             assert "${{" not in step.get("run", ""), (name, job_name, step.get("name"))
-    preview = yaml.safe_load((REPO / ".github/workflows/ci.yml").read_text())["jobs"]["preview-address"]
-    assert "head.repo.full_name == github.repository" in preview["if"]  # a fork's pull request never gets a write token
     forms = yaml.safe_load((REPO / ".github/workflows/forms.yml").read_text())
     assert forms[True] == {"issues": {"types": ["labeled"]}}  # (PyYAML reads `on` as true) a maintainer decides when
     assert "pull_request_target" not in str(forms) + (REPO / ".github/workflows/ci.yml").read_text()
@@ -245,12 +276,22 @@ def test_change_summary_for_a_pull_request(tmp_path):
                       'change: "Supported.", rationale: "New interviews.", evidence: [quote-09]}\n')
     study = project / "theory/study.yaml"
     study.write_text(study.read_text().replace('version: "1.0"', 'version: "1.1"', 1))
+    # The preview as CI builds it (.github/workflows/ci.yml), and the summary's links followed into it.
+    preview = project / "preview"
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", "mkdocs.preview.yml",
+                            "--site-dir", str(preview)], cwd=project, capture_output=True, text=True,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert built.returncode == 0, built.stderr
     result = subprocess.run([sys.executable, "-m", "livingtheory", "summary", "--base", "main", "--preview",
-                             "https://example.org/preview/pr-7/"], cwd=project, capture_output=True, text=True)
+                             preview.as_uri() + "/"], cwd=project, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "- CMOCs: 0 added, 1 changed, 0 removed\n  - changed `cmoc-05` (" in result.stdout
-    assert "[preview](https://example.org/preview/pr-7/cmoc/cmoc-05/)" in result.stdout
     assert "Status: `initial` → `supported`; Version: `1.0` → `1.1`" in result.stdout
+    import re
+    from urllib.parse import unquote, urlsplit
+    links = re.findall(r"\[preview\]\(([^)]+)\)", result.stdout)
+    assert links and all(Path(unquote(urlsplit(link).path)).is_file() for link in links), links
+    assert f"{preview.as_uri()}/cmoc/cmoc-05.html" in links
     assert "- Sources: 0 added" in result.stdout and "- Theory version: `1.0` → `1.1`" in result.stdout
 
 

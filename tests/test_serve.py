@@ -66,6 +66,7 @@ def test_a_half_made_change_shows_with_its_problems_and_the_published_build_refu
     project, url = served
     v = Visit(browser, url)
     v.go(url + "cmoc/cmoc-03/")
+    _wait_for(v, "() => !!document.querySelector('.theory-problems-slot[data-loaded]')")
     assert v.page.locator(".theory-problems").count() == 0
     # A released CMOC reworded, with none of the paperwork yet.
     cmoc = project / CMOC
@@ -87,6 +88,7 @@ def test_a_half_made_change_shows_with_its_problems_and_the_published_build_refu
     panel.locator("button").click()
     assert not panel.is_visible()
     v.go(url + "map/")
+    v.page.locator(".theory-problems").wait_for(state="attached")  # filled from the site's problems file
     assert v.page.locator(".theory-problems").count() == 1 and not v.page.locator(".theory-problems").is_visible()
     # The published build refuses the same theory, and writes nothing.
     refused = build(project, tmp_path / "published")
@@ -96,14 +98,16 @@ def test_a_half_made_change_shows_with_its_problems_and_the_published_build_refu
     broken.write_text(broken.read_text().replace("\ntitle:", "\n  title:", 1))
     v.go(url + "cmoc/cmoc-05/")
     _wait_for(v, "() => !!document.body && document.body.innerText.includes('not shown in this preview')")
+    v.page.locator(".theory-problems").wait_for(state="attached")
     assert "theory/cmocs/cmoc-05.yaml" in v.page.locator(".theory-problems").inner_text()
     assert v.page.locator(".theory-problems").is_visible()  # new problems: shown again
     # Put right: the panel goes.
     broken.write_text(broken.read_text().replace("\n  title:", "\ntitle:", 1))
     cmoc.write_text(original)
     v.go(url + "cmoc/cmoc-03/")
-    _wait_for(v, "() => !!document.body && !document.querySelector('.theory-problems') && !document.body.innerText.includes('not shown')")
-    assert REWORDED not in v.page.locator("article").inner_text()
+    _wait_for(v, "t => !!document.body && !document.body.innerText.includes(t)", REWORDED)  # rebuilt, reloaded
+    _wait_for(v, "() => !!document.querySelector('.theory-problems-slot[data-loaded]')")  # the problems read
+    assert not v.page.locator(".theory-problems").count() and "not shown" not in v.page.locator("article").inner_text()
     assert v.errors == [] and v.foreign == [], (v.errors, v.foreign)
     v.close()
     # A record added gets its page; deleted, its page is gone (a --dirty rebuild rewrites only what changed).

@@ -88,7 +88,7 @@ def kind_of(form_file: Path) -> str:
 
 def ids_in(text: str, prefix: str, known: set[str]) -> tuple[list[str], list[str]]:
     """The IDs of `prefix` records (or any known ID) named in free text, as people write them
-    ("quote-03 and quote-04 (both from #13)", "3, 4", "Quote 3"), and the words not understood."""
+    ("quote-03 and quote-04 (both from P2)", "3, 4", "Quote 3"), and the words not understood."""
     found, rest = [], text
     by_number = {int(m.group(1)): i for i in known if (m := re.fullmatch(rf"{prefix}-0*(\d+)", i))}
     pattern = re.compile(rf"(?<![#\w-])(?:{prefix}s?[\s_-]*(?:no\.?\s*)?)?0*(\d+)(?![\w-])|(?<![\w#-])([a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?![\w-])",

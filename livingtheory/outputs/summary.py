@@ -27,8 +27,11 @@ def literal(text) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def change_summary(repo: Path, base: str, *, preview: str | None = None) -> str:
-    """Markdown: what the working tree's theory changes against the theory at git ref `base`."""
+def change_summary(repo: Path, base: str, *, preview: str | None = None, site=None) -> str:
+    """Markdown: what the working tree's theory changes against the theory at git ref `base`; each
+    changed record linked to its page in the `preview` at that address, addressed as `site` (the
+    preview's own address scheme: pages as .html files)."""
+    site = site or addresses.Addresses(directory_urls=False)
     current = load_theory(repo / "theory")
     lines = [f"## Theory change against {literal(base)}", ""]
     with tempfile.TemporaryDirectory() as tmp:
@@ -48,7 +51,7 @@ def change_summary(repo: Path, base: str, *, preview: str | None = None) -> str:
             fields = "; ".join(f"{f.field}: {literal(f.before or '(none)')} → {literal(f.after or '(none)')}"
                                if f.field in ("Status", "Version") else f.field for f in change.fields)
             name = f"{literal(change.record_id)} ({literal(change.title)})"
-            page = _page(current, change.record_id) if preview and change.change != "removed" else None
+            page = _page(current, change.record_id, site) if preview and change.change != "removed" else None
             if page is not None:
                 name += f" [preview]({preview.rstrip('/')}/{page})"
             lines.append(f"  - {change.change} {name}" + (f": {fields}" if fields else ""))
@@ -57,12 +60,12 @@ def change_summary(repo: Path, base: str, *, preview: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _page(theory, record_id: str) -> str | None:
+def _page(theory, record_id: str, site) -> str | None:
     """The preview address of the page that shows a record (its id comes from a checked record)."""
     record = theory.by_id.get(record_id)
     if record is None:
         return None
     try:
-        return addresses.Addresses().url(addresses.page_of(record))
+        return site.url(addresses.page_of(record))
     except TypeError:
         return None

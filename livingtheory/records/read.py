@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+import re
 from pathlib import Path
 
 from ..problems import Problem, TheoryInvalid
@@ -28,6 +29,7 @@ class Records:
     single: dict[str, Record] = field(default_factory=dict)  # study, reporting, deidentification
     by_kind: dict[str, list[Record]] = field(default_factory=lambda: {kind: [] for kind in FOLDERS.values()})
     failed: dict[str, set[str]] = field(default_factory=lambda: {kind: set() for kind in (*FOLDERS.values(), *SINGLE.values())})
+    unreadable: set[str] = field(default_factory=set)  # files shown as they last read well (a serve session's)
 
     def by_file(self) -> dict[str, Record]:
         return {r.file: r for r in (*self.single.values(), *(r for rs in self.by_kind.values() for r in rs))}
@@ -95,6 +97,12 @@ def read_folder(theory_dir: Path, problems: list[Problem], cache: dict | None = 
         problems += found
         if record is None or found:
             records.failed[kind].add(kind if kind in SINGLE.values() else path.stem)
+            last = (cache or {}).get(_LAST_GOOD, {}).get(name)
+            if last is not None and kind not in SINGLE.values():
+                # `make serve` only: the record as it last read well stands in for it, so that the rest
+                # of the preview is as it was (only the record's own page changes, to say it cannot be read)
+                records.by_kind[kind].append(last)
+                records.unreadable.add(name)
         elif kind in SINGLE.values():
             records.single[kind] = record
         else:
@@ -112,9 +120,20 @@ def _read_checked(path: Path, name: str, kind: str, cache: dict | None) -> tuple
         found = check_record(kind, record)
     if record is not None and not found and kind not in SINGLE.values() and record.data["id"] != path.stem:
         line, column = record.position(("id",))
-        found = [Problem(name, line, column, f"the id `{record.data['id']}` does not match the file name `{path.name}`",
-                         f"IDs are permanent: if this is a new record, rename the file to {record.data['id']}.yaml; "
-                         f"otherwise put the id back to `{path.stem}`")]
+        said = record.data["id"]
+        if (path.parent / f"{said}.yaml").is_file():  # a copied record: the other file has that id already
+            found = [Problem(name, line, column, f"this record is a duplicate of {path.parent.name}/{said}.yaml: it "
+                             f"says `id: {said}`, the id of that file", f"give this record its own id, as its file is "
+                             f"named: `id: {path.stem}` (or delete this copy if it is one by mistake)")]
+        else:
+            found = [Problem(name, line, column, f"the id `{said}` does not match the file name `{path.name}`",
+                             f"IDs are permanent: if this is a new record, rename the file to {said}.yaml; "
+                             f"otherwise put the id back to `{path.stem}`")]
     if cache is not None:
         cache[name] = (stamp, record, found)
+        if record is not None and not found:
+            cache.setdefault(_LAST_GOOD, {})[name] = record
     return record, found
+
+
+_LAST_GOOD = "\0last-good"  # in a serve session's cache: each file's record as it last read without a problem

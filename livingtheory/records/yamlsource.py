@@ -93,6 +93,29 @@ def locate(project: Path, file: str, path: Path_) -> tuple[int, int]:
         return 0, 0
 
 
+_OPENED = {"while scanning a quoted scalar": "a quotation mark", "while parsing a flow sequence": "a [",
+           "while parsing a flow mapping": "a {", "while scanning a flow sequence": "a [",
+           "while scanning a flow mapping": "a {"}
+
+
+def _unbalanced_quote(text: str, error_line: int) -> int | None:
+    """The line (0-based) before `error_line` that opens a double quotation mark it does not close."""
+    lines = text.splitlines()
+    for at in range(error_line - 1, max(error_line - 6, -1), -1):
+        line = lines[at] if at < len(lines) else ""
+        marks = len(re.findall(r'(?<!\\)"', line.split(" #", 1)[0]))
+        if marks % 2:
+            return at
+    return None
+
+
+def _opened(err: yaml.MarkedYAMLError) -> str | None:
+    """What the error's context opened and never closed (a quote, [ or {), when it is on an earlier line."""
+    if err.context_mark is None or err.problem_mark is None or err.problem_mark.line <= err.context_mark.line:
+        return None
+    return _OPENED.get((err.context or "").strip())
+
+
 def read_record(path: Path, shown_as: str) -> tuple[Record | None, list[Problem]]:
     """Read one file; return its record, or None and the problems that stopped it."""
     size = path.stat().st_size
@@ -118,8 +141,22 @@ def read_record(path: Path, shown_as: str) -> tuple[Record | None, list[Problem]
     try:
         record.data = _construct(text, record, problems, track=False)
     except yaml.MarkedYAMLError as err:
+        opened = _opened(err)
+        if opened:  # a quote or bracket never closed: the parser noticed later, the cause is where it opened
+            what, mark = opened, err.context_mark
+            return None, [Problem(shown_as, mark.line + 1, mark.column + 1,
+                                  f"YAML syntax error: {what} opened here is never closed (the parser stopped at "
+                                  f"line {err.problem_mark.line + 1}: {err.problem})",
+                                  "close it on this line with the matching character, or remove it; text that "
+                                  "holds a quotation mark of the same kind needs the other kind around it")]
         mark = err.problem_mark or err.context_mark
         what = err.problem or err.context or "the YAML cannot be read"
+        quoted = _unbalanced_quote(text, mark.line) if mark else None
+        if quoted is not None:  # a quotation mark left open on an earlier line closed on a later one
+            return None, [Problem(shown_as, quoted + 1, 0, f"YAML syntax error: the quotation mark opened on this line "
+                                  f"is closed only on line {mark.line + 1}, so what lies between is misread ({what})",
+                                  "close it on this line with the matching quotation mark; text that holds a "
+                                  "quotation mark of the same kind needs the other kind around it")]
         return None, [Problem(shown_as, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
                               f"YAML syntax error: {what}",
                               "check indentation and quoting on this line and the one above; "

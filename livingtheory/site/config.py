@@ -66,6 +66,21 @@ def publication_settings(project: Path) -> tuple[str, str | None]:
     return configured(config, "site_url", "https://example.org/"), edit if edit and "://" in edit else None
 
 
+PREVIEW_CONFIG = "mkdocs.preview.yml"  # how a pull request's preview is built (and so addressed)
+
+
+def preview_addresses(project: Path):
+    """The address scheme of a pull request's preview (its pages as .html files: it opens from disk),
+    as the preview's config sets it: the change summary's links are made with it."""
+    from .addresses import Addresses
+    path = project / PREVIEW_CONFIG
+    config = read_config(path) if path.is_file() else {}
+    directory_urls = config.get("use_directory_urls", True)
+    if directory_urls is True and config.get("INHERIT"):
+        directory_urls = read_config(project / configured(config, "INHERIT")).get("use_directory_urls", True)
+    return Addresses(directory_urls=directory_urls is not False)
+
+
 def repository_of(edit_base: str | None) -> str | None:
     """The repository an edit address points into (https://github.com/o/r/edit/main/ -> https://github.com/o/r)."""
     return re.split(r"/(?:edit|blob)/", edit_base)[0] if edit_base else None

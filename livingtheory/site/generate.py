@@ -91,13 +91,23 @@ class GeneratedSite:
         problems): equal between two builds, the page is the same (a server need not write it again)."""
         page = self.by_path[path]
         parts = {key: (part.source, part.wide) if isinstance(part, Diagram) else part for key, part in page.parts.items()}
-        made = json.dumps([page.front, page.body, parts, [str(p) for p in self.problems]], sort_keys=True, default=str)
+        made = json.dumps([page.front, page.body, parts], sort_keys=True, default=str)  # problems: problems_file
         return hashlib.sha256(made.encode()).hexdigest()
 
-    def problems_html(self, path: str) -> str:
-        """A preview's problems, as a panel for the top of page `path` (those of the record it shows
-        first); "" when the theory has none."""
-        return panel(self.problems, self.by_path[path].source if path in self.by_path else None)
+    def problems_slot(self, path: str) -> str:
+        """Where a page of a serve session shows the theory's problems: the same on every rebuild, so a
+        page is not written again when only the problems change; the site's script fills it from
+        `problems_file()` (PROBLEMS, at the site's root)."""
+        source = self.by_path[path].source if path in self.by_path else None
+        return (f'<div class="theory-problems-slot" data-problems="{html.escape(self.site.file_href(PROBLEMS, path))}"'
+                f' data-source="{html.escape(source or "")}" hidden></div>')
+
+    def problems_file(self) -> str:
+        """The problems as JSON: the panel for each record's page (those of that record first), and
+        for every other page."""
+        sources = sorted({p.file for p in self.problems})
+        panels = {"": panel(self.problems, None), **{s: panel(self.problems, s) for s in sources}}
+        return json.dumps({"count": len(self.problems), "panels": panels})
 
     def page_meta(self, path: str, *, title: str | None, edit_url: str | None) -> dict:
         """Front matter for a hand-written page: the same edition banner, citation tags, canonical
@@ -107,6 +117,7 @@ class GeneratedSite:
 
 
 NOT_IN_NAV = addresses.NOT_IN_NAV
+PROBLEMS = "problems.json"  # a serve session's problems, at the site's root (never in a published build)
 
 
 def check(theory_dir: Path, *, project: Path | None = None, docs_dir: Path | None = None) -> ProgrammeTheory:
@@ -138,7 +149,7 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
 
     `preview` is for a contributor's own server (`mkdocs serve`) only: a theory with problems is
     still rendered from the records as written, a record that cannot be shown gets a page saying
-    so, and the site carries the problems (`problems_html`) for every page to show. A published
+    so, and the site carries the problems (`problems_slot`, `problems_file`) for every page to show. A published
     build, the docs step and every command leave it off. `cache` keeps records read between
     rebuilds of one server (read.read_folder).
 
@@ -157,7 +168,7 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     site = Addresses(directory_urls=directory_urls)
     render = functools.partial(render_site, site=site, edit_base=edit_base, site_url=site_url, editions=editions,
                                state=state)
-    pages = preview_pages(theory, problems, render) if problems else render(theory)
+    pages = preview_pages(theory, problems, render, frozenset(loaded.records.unreadable)) if problems else render(theory)
     citations, data = citation_files(pages), data_files(theory, state.released)
     found = checks.hidden_pages(pages, docs_dir)
     found += checks.dangling_links(pages, {d.path for d in (*citations, *data)}, docs_dir)

@@ -314,7 +314,7 @@ def _version_trail(r: Render, cmoc: Cmoc) -> list[dict]:
 TRAIL_FIELDS = {"outcomes": [("name", "Name"), ("description", "Description")],
                 "services": [("name", "Name"), ("columns", "Its row")],
                 "sources": [("name", "Name"), ("title", "Title")],
-                "quotes": [("text", "Words")],
+                "quotes": [("text", None)],  # compared, never shown: a quote is reworded to de-identify it
                 "theories": [("name", "Name"), ("description", "Description")],
                 "content": [("title", "Title")]}
 
@@ -329,11 +329,12 @@ def record_trail(r: Render, record) -> list[dict]:
         old = edition.record(kind, record.id)
         if not old:
             continue
-        values = [(label, editions_.shown_value(old.get(field))) for field, label in TRAIL_FIELDS[kind]]
-        if values == last:
+        compared = [(label, editions_.shown_value(old.get(field))) for field, label in TRAIL_FIELDS[kind]]
+        if compared == last:
             trail[-1]["until"] = edition.version  # the same words in a later edition
             continue
-        last = values
+        last = compared
+        values = [(label, value) for label, value in compared if label is not None]
         trail.append({"edition": edition.version, "released": edition.released, "values": values, "until": None,
                       "url": f"{r.site_url}{edition.version}/{PUBLISHED.url(page_of(record))}"})
     return trail

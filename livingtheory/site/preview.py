@@ -24,12 +24,15 @@ _FOLDER_PAGE = {"cmocs": "cmoc/{}.md", "outcomes": "outcomes/{}.md", "services":
 
 
 def preview_pages(theory: ProgrammeTheory, problems: list[Problem],
-                  render: Callable[..., list[Page]]) -> list[Page]:
+                  render: Callable[..., list[Page]], unreadable: frozenset[str] = frozenset()) -> list[Page]:
     """The pages of a theory with problems: each made from the records as written; a page that
     cannot be made (it needs a record that could not be read) says so, as does the page of a
-    record that could not be read."""
+    record that could not be read. A record that cannot be read now but did before (`unreadable`:
+    the rest of the preview shows it as it was) has its own page replaced by that notice."""
     pages = render(theory, on_error=lambda path, error: _not_shown(
         path, None, "This page needs a record that has problems (listed above), so it cannot be made yet."))
+    replaced = {_page_of_file(file) for file in unreadable} - {None}
+    pages = [page for page in pages if page.path not in replaced]
     shown = {page.path for page in pages}
     for file in sorted({p.file for p in problems}):  # a record that could not be read
         path = _page_of_file(file)

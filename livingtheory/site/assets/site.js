@@ -42,6 +42,28 @@
   }
 
   // A preview's problem panel (make serve): hidden once closed, until the problems change.
+  // Under `make serve`, every page has a slot for the theory's problems, filled from one file at the
+  // site's root: a page is not written again when only the problems change (the panel is our own
+  // escaped HTML, made by the core from its template).
+  function problemsSlot() {
+    var slot = document.querySelector(".theory-problems-slot");
+    if (!slot || slot.dataset.ready || !window.fetch) return;
+    slot.dataset.ready = "1";
+    fetch(slot.dataset.problems, {cache: "no-store"}).then(function (answer) {
+      return answer.ok ? answer.json() : null;
+    }).then(function (problems) {
+      if (!problems || !problems.count) return;
+      var panels = problems.panels || {};
+      var source = slot.dataset.source;
+      var html = source && Object.prototype.hasOwnProperty.call(panels, source) ? panels[source] : panels[""];
+      if (!html) return;
+      slot.insertAdjacentHTML("afterend", html);
+      problemsPanel();
+    }).catch(function () { /* no problems file: nothing to show */ }).then(function () {
+      slot.dataset.loaded = "1";  // what the page shows of the problems is final
+    });
+  }
+
   function problemsPanel() {
     var panel = document.querySelector(".theory-problems");
     if (!panel || panel.dataset.ready) return;
@@ -57,6 +79,7 @@
   }
 
   function init() {
+    problemsSlot();
     problemsPanel();
     scrollableTables();
     copyButtons();

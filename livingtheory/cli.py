@@ -358,7 +358,7 @@ def _new(args) -> int:
         files = scaffold.new_quote(theory_dir, theory, editions, source=args.source or theory.study.based_on,
                                    participant=args.participant, cmoc=args.cmoc, direction=args.direction,
                                    text=args.text, today=today)
-    left = [p for p in _problems_with(theory_dir, files) if "is still a placeholder" not in p.message]
+    left = [p for p in scaffold.problems_with(theory_dir, files) if "is still a placeholder" not in p.message]
     if left:
         raise TheoryInvalid(left)
     for path, text in files.items():
@@ -366,23 +366,6 @@ def _new(args) -> int:
         print(f"wrote {path}")
     print(f"fill in what they ask (each `{scaffold.PLACEHOLDER}: ...>>`), then run `python -m livingtheory check`")
     return 0
-
-
-def _problems_with(theory_dir: Path, files: dict[Path, str]) -> list[Problem]:
-    """The problems the theory would have with `files` written (in a scratch copy: nothing is touched)."""
-    import shutil
-    import tempfile
-    from .records.loader import load
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / theory_dir.name
-        shutil.copytree(theory_dir, copy)
-        if (theory_dir.parent / "editions").is_dir():
-            shutil.copytree(theory_dir.parent / "editions", Path(scratch) / "editions")
-        for path, text in files.items():
-            target = copy / Path(path).relative_to(theory_dir)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        return load(copy).problems
 
 
 def _from_issue(args) -> int:

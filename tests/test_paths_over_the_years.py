@@ -214,3 +214,27 @@ def test_a_snapshot_dated_outside_the_calendar_is_refused_by_check_and_every_com
         result = cli(project, *command)
         assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr)
         assert "2023-02-30" in result.stderr and "not a day of the calendar" in result.stderr
+
+
+def test_the_scrub_finds_the_words_in_every_form_a_file_holds_them_and_touches_nothing_else():
+    import html
+    import re as regex
+    from livingtheory.outputs.scrub import scrub_text
+    words = 'He said "we\'re all in this together" & then *nothing* <really> changed for us, not for weeks'
+    other = "we're all in this together, as another participant put it"  # shares a short phrase: left alone
+    one_line = " ".join(words.split())
+    held = {
+        "whole": f"<p>&ldquo;{html.escape(one_line)}&rdquo;</p>",
+        "cut": f"<li>added: {html.escape(one_line[:60])}</li>",
+        "json": json.dumps({"text": f"{one_line} and more"}),
+        "ascii json": json.dumps({"text": one_line}, ensure_ascii=True),
+        "markdown": regex.sub(r"([\\`*_{}\[\]()#+\-.!|<>])", r"\\\1", one_line),
+        "csv": '"' + one_line.replace('"', '""') + '"',
+        "suffix": "... " + one_line[-40:],
+    }
+    for name, content in held.items():
+        scrubbed = scrub_text(content + " | " + other, words, "[withdrawn]")
+        assert "withdrawn" in scrubbed, name
+        assert "together&quot; &amp; then" not in scrubbed and "in this together\\\" & then" not in scrubbed, name
+        assert "nothing" not in scrubbed.split(" | ")[0] or name == "suffix", (name, scrubbed)
+        assert scrubbed.endswith(other), name  # another quote's words are never touched

@@ -10,8 +10,6 @@ the label the contributor saw; the result is checked like any change.
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -240,15 +238,6 @@ def _refinement(form, theory_dir, theory, editions, answers, today, converted, f
 
 def _check_result(theory_dir: Path, files: dict[Path, str]) -> None:
     """The change applied to a scratch copy of the theory passes `check`, or its problems are raised."""
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / theory_dir.name
-        shutil.copytree(theory_dir, copy)
-        if (theory_dir.parent / "editions").is_dir():
-            shutil.copytree(theory_dir.parent / "editions", Path(scratch) / "editions")
-        for path, text in files.items():
-            target = copy / path.relative_to(theory_dir)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        problems = load(copy).problems
-        if problems:
-            raise TheoryInvalid(problems)
+    problems = scaffold.problems_with(theory_dir, files)
+    if problems:
+        raise TheoryInvalid(problems)

@@ -143,3 +143,20 @@ def new_quote(theory_dir: Path, theory: ProgrammeTheory, editions: list[Edition]
                 "rationale": rationale or fill_in(f"why {quote_id} bears on this CMOC"), "evidence": roundtrip.flow([quote_id])})
     files[path] = roundtrip.edited(path, cite)
     return files
+
+
+def problems_with(theory_dir: Path, files: dict[Path, str]) -> list[Problem]:
+    """The problems the theory would have with `files` written (in a scratch copy: nothing is touched)."""
+    import shutil
+    import tempfile
+    from ..records.loader import load
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / theory_dir.name
+        shutil.copytree(theory_dir, copy)
+        if (theory_dir.parent / "editions").is_dir():
+            shutil.copytree(theory_dir.parent / "editions", Path(scratch) / "editions")
+        for path, text in files.items():
+            target = copy / Path(path).relative_to(theory_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        return load(copy).problems

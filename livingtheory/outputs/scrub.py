@@ -89,46 +89,66 @@ def _runs(content: str, form: Form) -> list[tuple[int, int]]:
             if theirs:
                 spans.append((start, end))
             at = content.find(window, at + 1)
-    return _merged(spans)
+    return spans
 
 
 def _word_char(content: str, at: int) -> bool:
     return 0 <= at < len(content) and content[at].isalnum()
 
 
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 def scrub_text(content: str, words: str, notice: str) -> str:
     """The content with every run of the words, in every form, replaced by the notice (once per run:
-    an excerpt's ellipsis and the quotation marks around it go with it)."""
+    an excerpt's ellipsis and the quotation marks around it go with it). Runs of all forms are found
+    first and joined where they meet, so that text two encodings share is never left between them."""
+    found = []  # (start, end, the notice as that form writes it)
     for form in forms(words, notice):
-        spans = _runs(content, form)
-        for start, end in reversed(spans):
-            before, after = content[:start], content[end:]
-            tail = _ELLIPSIS.match(after)
-            after = after[tail.end():] if tail else after
-            for opening, closing in (("&ldquo;", "&rdquo;"), ("\u201c", "\u201d")):
-                if before.endswith(opening) and after.startswith(closing):
-                    before, after = before[:-len(opening)], after[len(closing):]
-            content = before + form.notice + after
+        found += [(start, end, form.notice) for start, end in _runs(content, form)]
+    joined: list[list] = []
+    for start, end, said in sorted(found):
+        if joined and start <= joined[-1][1]:
+            last = joined[-1]
+            if end - start > last[3]:
+                last[2], last[3] = said, end - start  # the notice of the longest run
+            last[1] = max(last[1], end)
+        else:
+            joined.append([start, end, said, end - start])
+    for start, end, said, _ in reversed(joined):
+        before, after = content[:start], content[end:]
+        tail = _ELLIPSIS.match(after)
+        after = after[tail.end():] if tail else after
+        for opening, closing in (("&ldquo;", "&rdquo;"), ("\u201c", "\u201d")):
+            if before.endswith(opening) and after.startswith(closing):
+                before, after = before[:-len(opening)], after[len(closing):]
+        content = before + said + after
     return content
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    words = text.split()
+    return set(zip(words, words[1:]))
+
+
+def _may_hold(content: str, pairs: set) -> bool:
+    """A quick look before the search: any run of the words (in any form) holds two of their words
+    side by side, as that form writes them. Most of a published site's files hold none."""
+    if not pairs:
+        return True
+    words = content.split()
+    return any(pair in pairs for pair in zip(words, words[1:]))
+
+
+def _word_pairs(text: str) -> set:
+    return {pair for form in forms(text) for pair in _pairs(form.text)} if len(text.split()) > 2 else set()
 
 
 def scrub_site(folder: Path, quote_id: str, text: str, *, date: str, reason: str) -> list[Path]:
     """Every file under `folder` that held the words, rewritten without them. Returns the files."""
     notice = f"[withdrawn on {date}: {reason}]"
-    changed = []
+    changed, pairs = [], _word_pairs(text)
     for path in _files(folder):
         original = path.read_text(encoding="utf-8", errors="strict")
-        rewritten = scrub_text(_data_file(path, original, quote_id, date, reason), text, notice)
+        data = _data_file(path, original, quote_id, date, reason)
+        rewritten = scrub_text(data, text, notice) if _may_hold(data, pairs) else data
         if rewritten != original:
             path.write_text(rewritten, encoding="utf-8")
             changed.append(path)
@@ -169,6 +189,10 @@ def _data_file(path: Path, text: str, quote_id: str, date: str, reason: str) -> 
 
 def remnants(folder: Path, text: str) -> list[Path]:
     """Files under `folder` that still hold a run of the words (as the scrub finds them, any form)."""
-    every = forms(text)
-    return [path for path in _files(folder)
-            if any(_runs(path.read_text(encoding="utf-8", errors="replace"), form) for form in every)]
+    every, pairs = forms(text), _word_pairs(text)
+    found = []
+    for path in _files(folder):
+        content = path.read_text(encoding="utf-8", errors="replace")
+        if _may_hold(content, pairs) and any(_runs(content, form) for form in every):
+            found.append(path)
+    return found

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..problems import Problem, TheoryInvalid
-from ..records import roundtrip
+from ..records import recordtext, roundtrip
 from ..records.loader import load
 from ..records.model import RETIRED, version_key
 from . import scaffold
@@ -128,6 +128,12 @@ def convert_issue(form_file: Path, body: str, theory_dir: Path, *, today: str) -
     problems += [form.problem(a, f"the answer to {{label}} is {answers[a]!r}, which is not one of: "
                               f"{', '.join(options)}", "choose one of them in the issue")
                  for a, options in form.options.items() if a in answers and answers[a] not in options]
+    known = lambda record_id: record_id in theory.by_id  # noqa: E731
+    works = theory.references.numbers if theory.references else None
+    for answer, inline in _MARKDOWN_ANSWERS.items():  # said here, in the form's words, not at a line of a record
+        if answer in answers and answer in form.labels:
+            problems += [form.problem(answer, f"the answer to {{label}}: {found.message}", found.fix)
+                         for found in recordtext.problems(answers[answer], known=known, inline=inline, works=works)]
     converted = Converted({})
     make = {"cmoc": _cmoc, "quote": _quote, "refinement": _refinement}[form.kind]
     problems = make(form, theory_dir, theory, editions, answers, today, converted, problems)  # builds only if none
@@ -135,6 +141,10 @@ def convert_issue(form_file: Path, body: str, theory_dir: Path, *, today: str) -
         raise TheoryInvalid(problems)
     _check_result(theory_dir, converted.files)
     return converted
+
+
+# Answers that become record Markdown (inline: one paragraph, as a history entry's rationale).
+_MARKDOWN_ANSWERS = {"summary": False, "x_rationale": True}
 
 
 def _one_line(text: str) -> str:

@@ -25,7 +25,7 @@ from typing import Callable
 from ..site.encode import page_text
 
 TEXT_FILES = (".html", ".htm", ".json", ".csv", ".xml", ".txt", ".md", ".bib", ".ris", ".js", ".cff")
-UNSCRUBBABLE = (".pdf", ".zip", ".gz", ".epub", ".docx")  # compressed: rebuilt from the scrubbed pages, never edited
+UNSCRUBBABLE = (".pdf", ".zip", ".epub", ".docx")  # compressed documents: made again from the scrubbed pages
 RUN = 24  # characters: a run of the words this long, from their start or to their end, is theirs
 MIDDLE_RUN = 3 * RUN  # a run from their middle: long enough that no other text shares it
 _ELLIPSIS = re.compile(r"(?:\u2026|\.\.\.|&hellip;|&#8230;|\\u2026)")
@@ -191,8 +191,19 @@ def remnants(folder: Path, text: str) -> list[Path]:
     """Files under `folder` that still hold a run of the words (as the scrub finds them, any form)."""
     every, pairs = forms(text), _word_pairs(text)
     found = []
-    for path in _files(folder):
-        content = path.read_text(encoding="utf-8", errors="replace")
+    zipped = sorted(p for p in folder.rglob("*.gz") if p.is_file() and ".git" not in p.relative_to(folder).parts)
+    for path in [*_files(folder), *zipped]:  # a sitemap.xml.gz holds addresses, but look all the same
+        content = _read(path)
         if _may_hold(content, pairs) and any(_runs(content, form) for form in every):
             found.append(path)
     return found
+
+
+def _read(path: Path) -> str:
+    if path.suffix == ".gz":
+        import gzip
+        try:
+            return gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        except (OSError, EOFError):
+            return ""
+    return path.read_text(encoding="utf-8", errors="replace")

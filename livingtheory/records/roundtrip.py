@@ -23,11 +23,16 @@ def _yaml(text: str) -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 100_000  # never fold a long line: a contributor's line stays one line
+    yaml.representer.add_representer(type(None), _null)  # `date: null` stays written so, never `date:`
     if _INDENTED_LISTS.search(text) or "\n- " not in text:
         yaml.indent(mapping=2, sequence=4, offset=2)
     else:
         yaml.indent(mapping=2, sequence=2, offset=0)
     return yaml
+
+
+def _null(representer, _value):
+    return representer.represent_scalar("tag:yaml.org,2002:null", "null")
 
 
 def load(text: str) -> CommentedMap:

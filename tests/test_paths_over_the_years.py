@@ -238,3 +238,11 @@ def test_the_scrub_finds_the_words_in_every_form_a_file_holds_them_and_touches_n
         assert "together&quot; &amp; then" not in scrubbed and "in this together\\\" & then" not in scrubbed, name
         assert "nothing" not in scrubbed.split(" | ")[0] or name == "suffix", (name, scrubbed)
         assert scrubbed.endswith(other), name  # another quote's words are never touched
+
+
+def test_the_home_page_reads_as_prose(project):
+    """Two slips issue 27 found: "released 2023-10-05.Based on", "adapted From"."""
+    import re as regex
+    page = site(project).text(addresses.HOME)
+    assert regex.search(r"released \d{4}-\d{2}-\d{2}\. Based on", page) and "adapted from " in page
+    assert not regex.search(r"\.[A-Z][a-z]", page.replace("e.g.", ""))  # no sentence runs into the next

@@ -222,10 +222,15 @@ def test_every_link_the_core_writes_is_checked(tmp_path):
     from livingtheory.site.checks import dangling_links
     from livingtheory.records.data import plain
     from livingtheory.records.editions import load_editions
+    from livingtheory.outputs.feeds import feed_files
+    from livingtheory.records.data import theory_data
+    from livingtheory.records.editions import edition_of
     theory = load_theory(FIXTURE / "theory", FIXTURE / "editions")
-    pages = render_site(theory, site_url="https://example.org/",
-                        editions=load_editions(FIXTURE / "editions", plain(theory.sources)))
-    files = {d.path for d in (*citation_files(pages), *data_files(theory))}
+    editions = load_editions(FIXTURE / "editions", plain(theory.sources))
+    pages = render_site(theory, site_url="https://example.org/", editions=editions)
+    state = edition_of(theory.study.version, theory_data(theory), editions)
+    feeds = feed_files(theory, site_url="https://example.org/", editions=editions, state=state)
+    files = {d.path for d in (*citation_files(pages), *data_files(theory), *feeds)}
     assert dangling_links(pages, files, tmp_path) == []  # the real pages' links all lead somewhere
     cmoc = next(p for p in pages if p.path.startswith("cmoc/") and p.cited)
     assert {"sources/index.md", "index.md"} <= cmoc.links  # noted as written

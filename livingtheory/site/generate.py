@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from ..outputs.citation import Credits, page_meta
 from ..outputs.downloads import Download, citation_files, data_files
+from ..outputs.feeds import THEORY_FEED, feed_files
 from ..problems import CannotBuild, Problem, TheoryInvalid
 from ..records.data import theory_data
 from ..records.editions import Edition, EditionState, edition_of
@@ -113,7 +114,8 @@ class GeneratedSite:
         """Front matter for a hand-written page: the same edition banner, citation tags, canonical
         and edit link as a generated page's."""
         cited = cited_page(self.state, self.credits, self.site_url, path, title or "")
-        return page_meta(cited, self.state, site_url=self.site_url, page_url=PUBLISHED.url(path), edit_url=edit_url)
+        return {**page_meta(cited, self.state, site_url=self.site_url, page_url=PUBLISHED.url(path), edit_url=edit_url),
+                "feed": {"path": THEORY_FEED, "title": f"{self.study.title}: changes and editions"}}
 
 
 NOT_IN_NAV = addresses.NOT_IN_NAV
@@ -170,6 +172,7 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
                                state=state)
     pages = preview_pages(theory, problems, render, frozenset(loaded.records.unreadable)) if problems else render(theory)
     citations, data = citation_files(pages), data_files(theory, state.released)
+    citations += feed_files(theory, site_url=site_url, editions=editions, state=state)
     found = checks.hidden_pages(pages, docs_dir)
     found += checks.dangling_links(pages, {d.path for d in (*citations, *data)}, docs_dir)
     if found and not preview:

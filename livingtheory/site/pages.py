@@ -23,7 +23,7 @@ from . import addresses, diagrams, evidence, reference
 from .addresses import Addresses, page_of
 from .assembly import Page, PageContext, name_of
 from .encode import attribute_url, markdown_url, page_text
-from ..outputs import citation
+from ..outputs import citation, feeds
 from ..outputs.citation import Citation, Credits
 from ..records import editions as editions_, recordtext
 from ..records.data import theory_data
@@ -159,16 +159,25 @@ def render_site(theory: ProgrammeTheory, *, site: Addresses | None = None, edit_
             if on_error is None:
                 raise
             pages.append(on_error(path, error))
+    cmoc_pages = {page_of(c): c for c in theory.cmocs}
     return [replace(page, front={**page.front, **citation.page_meta(
         page.cited, state, site_url=site_url, page_url=PUBLISHED.url(page.path),
-        edit_url=f"{edit_base}{page.source}" if edit_base and page.source else None)}) for page in pages]
+        edit_url=f"{edit_base}{page.source}" if edit_base and page.source else None),
+        "feed": feed_of(page.path, cmoc_pages.get(page.path), theory)}) for page in pages]
+
+
+def feed_of(path: str, cmoc: Cmoc | None, theory: ProgrammeTheory) -> dict:
+    """The feed a page's head offers a feed reader: its CMOC's, or the theory's."""
+    if cmoc is not None:
+        return {"path": feeds.cmoc_feed_path(cmoc), "title": f"CMOC {cmoc.number}: changes"}
+    return {"path": feeds.THEORY_FEED, "title": f"{theory.study.title}: changes and editions"}
 
 
 def _home(r: Render) -> Page:
     theory = r.theory
     example = theory.by_id.get(theory.study.example) if theory.study.example else None
     return r.page("home.md.j2", addresses.HOME, theory.study.file, title=theory.study.title, hide=("navigation",),
-                  cite_name="theory", schema_kinds=[*KINDS, "common"],
+                  cite_name="theory", schema_kinds=[*KINDS, "common"], theory_feed=feeds.THEORY_FEED,
                   reporting_page=page_of(theory.reporting) if theory.reporting else None,
                   example=example or (theory.current[0] if theory.current else None))
 
@@ -290,6 +299,7 @@ def _cmoc(r: Render, cmoc: Cmoc) -> Page:
                   map_url=r.site.href(addresses.MAP, path) + f"?focus={cmoc.id}",
                   neighbourhood=diagrams.neighbourhood_diagram(theory, cmoc, r.href(path)),
                   neighbourhood_key=diagrams.neighbourhood_legend(theory, cmoc),
+                  feed=feeds.cmoc_feed_path(cmoc), theory_feed=feeds.THEORY_FEED,
                   diagram=diagrams.cmoc_diagram(cmoc, outcome, r.href(path)))
 
 

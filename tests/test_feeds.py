@@ -21,7 +21,7 @@ ATOM = "application/atom+xml"
 def _offered(site: Path, page: str) -> str:
     """The feed a built page's head offers, as a path in the site."""
     doc = lxml_html.fromstring((site / page / "index.html").read_bytes())
-    (link,) = doc.xpath(f"//head/link[@rel='alternate'][@type='{ATOM}']")
+    (link,) = doc.xpath(f"//head/link[contains(concat(' ', @rel, ' '), ' alternate ')][@type='{ATOM}']")
     return urljoin(f"/{page}/", link.get("href")).lstrip("/")
 
 
@@ -33,6 +33,14 @@ def _read(path: Path):
     for entry in feed.entries:
         assert entry.get("id") and entry.get("title") and entry.get("updated") and entry.get("link"), entry
     return feed
+
+
+def test_a_feed_reader_finds_the_feed_where_feedparser_looks(live_site):
+    """Autodiscovery as feed readers do it: the alternate keyword among the link's rel, and the type."""
+    doc = lxml_html.fromstring((live_site / "index.html").read_bytes())
+    links = [l for l in doc.xpath("//head/link") if "alternate" in (l.get("rel") or "").lower().split()
+             and l.get("type") == ATOM]
+    assert len(links) == 1 and links[0].get("rel") != "alternate"  # never link[rel=alternate] (Material: sitemap)
 
 
 def test_the_live_theory_has_a_feed_for_itself_and_each_cmoc_linked_from_its_pages(live_site):

@@ -62,11 +62,6 @@ class Converted:
     understood: list[str] = field(default_factory=list)  # what was read from free text, for the pull request
 
 
-def read_issue(form_file: Path, body: str) -> dict[str, str]:
-    """The answers of a filled GitHub issue form: GitHub writes each as `### <label>` then the value."""
-    return _answers(Form.read(form_file), body)
-
-
 def _answers(form: Form, body: str) -> dict[str, str]:
     by_label = {label: answer for answer, label in form.labels.items()}
     answers, current = {}, None
@@ -78,10 +73,6 @@ def _answers(form: Form, body: str) -> dict[str, str]:
         elif current:
             answers[current] += line + "\n"
     return {key: value.strip() for key, value in answers.items() if value.strip() and value.strip() != NO_ANSWER}
-
-
-def kind_of(form_file: Path) -> str:
-    return Form.read(form_file).kind
 
 
 def ids_in(text: str, prefix: str, known: set[str]) -> tuple[list[str], list[str]]:

@@ -180,6 +180,7 @@ def _today(value: str | None) -> str:
 
 def _release(args) -> int:
     from .outputs.archive import citation_cff, zenodo_json
+    from .outputs.crate import METADATA, archive_files, crate_json
     from .records.data import plain, theory_data, theory_json
     from .records.editions import diff, freeze, load_editions
     from .records.model import version_key
@@ -206,9 +207,12 @@ def _release(args) -> int:
         _write(project / "CITATION.cff", citation_cff(theory.study, theory.based_on, version=version, released=date,
                                                       site_url=site_url, repository=repository_of(edit_base)))
         _write(project / ".zenodo.json", zenodo_json(theory.study, theory.based_on, version=version, released=date,
-                                                    site_url=site_url))
-        print("CITATION.cff and .zenodo.json written for it: commit them with the snapshot, then tag "
-              f"v{version} to publish the edition and archive it")
+                                                    site_url=site_url, previous=editions[-1] if editions else None))
+        records = [p.relative_to(project).as_posix() for p in sorted(args.theory_dir.rglob("*.yaml"))]
+        _write(project / METADATA, crate_json(theory_data(theory, date), editions,
+                                              site_url=site_url, files=archive_files(version, records)))
+        print(f"CITATION.cff, .zenodo.json and {METADATA} (the edition's RO-Crate) written for it: commit them with "
+              f"the snapshot, then tag v{version} to publish the edition and archive it")
     return 0
 
 

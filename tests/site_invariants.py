@@ -216,6 +216,34 @@ def trails_shown(built: Built, team) -> list[str]:
     return found
 
 
+def crate_chains(built: Built, team) -> list[str]:
+    """The edition's RO-Crate, read as plain JSON-LD: from the root, each CMOC's newest version, and
+    back through `wasRevisionOf`, every version its history made, in order, with its status and
+    reason; the newest `wasDerivedFrom` exactly the evidence that supports or refines it."""
+    found = []
+    graph = {e["@id"]: e for e in json.loads(built.files["ro-crate-metadata.json"])["@graph"]}
+    listed = lambda value: value if isinstance(value, list) else [] if value is None else [value]  # noqa: E731
+    newest = {graph[m["@id"]]["identifier"].rsplit("-v", 1)[0]: graph[m["@id"]]
+              for m in listed(graph["./"].get("mentions"))}
+    for cmoc in team.records["cmocs"].values():
+        made = []
+        for entry in cmoc["history"]:
+            if not made or made[-1]["version"] != entry["version"]:
+                made.append(entry)
+        chain, entity = [], newest.get(cmoc["id"])
+        while entity:
+            chain.insert(0, entity)
+            entity = graph.get((entity.get("wasRevisionOf") or {}).get("@id"))
+        said = [(e["version"], e["creativeWorkStatus"], e["description"]) for e in chain]
+        if said != [(e["version"], e["status"], e["change"]) for e in made]:
+            found.append(f"ro-crate-metadata.json: the versions of {cmoc['id']} read {said}")
+        derived = {e.get("quote") or e.get("source") for e in cmoc["evidence"] if e["direction"] in ("supports", "refines")}
+        said = {graph[d["@id"]].get("identifier") for d in listed(chain[-1].get("wasDerivedFrom"))} if chain else set()
+        if said != derived:  # evidence against a CMOC is never counted as support
+            found.append(f"ro-crate-metadata.json: {cmoc['id']} is derived from {said}, not {derived}")
+    return found
+
+
 def names_told_apart(built: Built) -> list[str]:
     """In each of the explorer's filters, no two options read the same."""
     found = []

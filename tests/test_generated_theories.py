@@ -56,6 +56,7 @@ def broken_invariants(project: Path, team: Team) -> list[str]:
     return [*invariants.no_visible_markup(built), *invariants.links_resolve(built, {a for a, _ in site.assets}),
             *invariants.counts_agree(built, team), *invariants.records_shown(built, team),
             *invariants.trails_shown(built, team), *invariants.names_told_apart(built),
+            *invariants.crate_chains(built, team),
             *invariants.editions_shown(built, _editions(project)),
             *(f"the words of withdrawn {q} are still in {name}" for q, words in team.withdrawn.items()
               for name in invariants.no_trace_of(words, texts))]

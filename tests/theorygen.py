@@ -116,7 +116,8 @@ class Team:
             "licence": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
             "editors": [{"family": "editor", "given": "first"}],
             **({"doi": "10.5555/theory.concept"} if c.flag() else {}),
-            **({"contributors": [{"family": "helper", "given": "second"}]} if c.flag() else {})},
+            **({"contributors": [{"family": "helper", "given": "second", "orcid": "0000-0002-1825-0097"}]}
+               if c.flag() else {})},
             "vocabulary": vocabulary}
         self._source(first=True)
         for _ in range(c.number(1, 3)):

@@ -8,6 +8,7 @@ import json
 
 import yaml
 
+from ..records.editions import Edition
 from ..records.model import Source, Study
 from .citation import edition_urls
 
@@ -20,7 +21,8 @@ def spdx(licence: str) -> str:
 
 
 def _people(authors) -> list[dict]:
-    return [{"family-names": a.family, "given-names": a.given} for a in authors]
+    return [{"family-names": a.family, "given-names": a.given,
+             **({"orcid": f"https://orcid.org/{a.orcid}"} if a.orcid else {})} for a in authors]
 
 
 def citation_cff(study: Study, based_on: Source, *, version: str, released: str, site_url: str,
@@ -50,21 +52,31 @@ def citation_cff(study: Study, based_on: Source, *, version: str, released: str,
     return HEADER + yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100)
 
 
-def zenodo_json(study: Study, based_on: Source, *, version: str, released: str, site_url: str) -> str:
+def zenodo_json(study: Study, based_on: Source, *, version: str, released: str, site_url: str,
+                previous: Edition | None = None) -> str:
     """.zenodo.json for edition `version` (Zenodo's deposit metadata): creators, title, version,
-    licence, and the source the theory is based on as a related identifier."""
+    licence, and its related identifiers: the edition's site (`isSupplementTo`: the deposit is the
+    data behind it), the previous edition (`isNewVersionOf`: its DOI once recorded, else its
+    address) and the source the theory is based on (`isDerivedFrom`)."""
     pinned, _ = edition_urls(site_url, version, "")
-    related = [{"identifier": pinned, "relation": "isIdenticalTo", "resource_type": "publication"}]
+    related = [{"identifier": pinned, "relation": "isSupplementTo", "scheme": "url", "resource_type": "publication"}]
+    if previous:
+        related.append({"identifier": previous.doi, "relation": "isNewVersionOf", "scheme": "doi",
+                        "resource_type": "dataset"} if previous.doi else
+                       {"identifier": edition_urls(site_url, previous.version, "")[0], "relation": "isNewVersionOf",
+                        "scheme": "url", "resource_type": "dataset"})
     if based_on.doi:
         related.append({"identifier": based_on.doi, "relation": "isDerivedFrom", "scheme": "doi",
                         "resource_type": "publication-article"})
     elif based_on.url:
-        related.append({"identifier": based_on.url, "relation": "isDerivedFrom", "resource_type": "publication"})
+        related.append({"identifier": based_on.url, "relation": "isDerivedFrom", "scheme": "url",
+                        "resource_type": "publication"})
     record = {"title": f"{' '.join(study.title.split())} (edition {version})", "version": version,
               "upload_type": "dataset", "publication_date": released,
               "description": f"{' '.join(study.description.split())} Edition {version}: its records, data and site, "
                              f"as published at {pinned}.",
-              "creators": [{"name": f"{a.family}, {a.given}"} for a in study.authors],
+              "creators": [{"name": f"{a.family}, {a.given}", **({"orcid": a.orcid} if a.orcid else {})}
+                           for a in study.authors],
               "license": spdx(study.licence).lower(), "access_right": "open",
               "keywords": ["realist evaluation", "programme theory", "CMOC"],
               "related_identifiers": related}

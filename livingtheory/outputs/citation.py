@@ -40,6 +40,8 @@ class Citation:
     doi: str | None = None  # the edition's version DOI, once minted
     concept_doi: str | None = None  # every edition's
     language: str = "en"
+    edition_url: str = ""  # the edition's root: the root dataset of its RO-Crate
+    entity_id: str | None = None  # what the page cites, as the edition's RO-Crate names it (a CMOC version)
 
     @property
     def version_text(self) -> str:
@@ -78,7 +80,7 @@ class Credits:
         doi, url = source.get("doi"), source.get("url")
         cited_as = f"doi:{doi}" if doi else (url or source.get("title") or "")
         concept = study.get("doi") if isinstance(study.get("doi"), str) else None
-        return cls(tuple(Author(p["family"], p["given"]) for p in people), study["title"], study["publisher"],
+        return cls(tuple(Author(p["family"], p["given"], p.get("orcid")) for p in people), study["title"], study["publisher"],
                    study.get("licence_url") or "", cited_as, f"https://doi.org/{doi}" if doi else url, concept)
 
 
@@ -90,7 +92,7 @@ def edition_urls(site_url: str, version: str, page_url: str) -> tuple[str, str]:
 
 def cite(credits: Credits, *, site_url: str, edition: str, released: str, page_url: str = "",
          title: str | None = None, key: str = "theory", record_version: str | None = None,
-         doi: str | None = None) -> Citation:
+         doi: str | None = None, entity_id: str | None = None) -> Citation:
     """A released edition of the theory (or one page of it): credited to its editors and
     contributors, naming the source it is based on."""
     pinned, latest = edition_urls(site_url, edition, page_url)
@@ -100,7 +102,8 @@ def cite(credits: Credits, *, site_url: str, edition: str, released: str, page_u
                     container=theory if title else None, edition=edition, released=date.fromisoformat(released),
                     url=pinned, latest_url=latest, based_on=credits.based_on, based_on_url=credits.based_on_url,
                     publisher=" ".join(credits.publisher.split()), licence_url=credits.licence_url,
-                    record_version=record_version, doi=doi, concept_doi=credits.concept_doi)
+                    record_version=record_version, doi=doi, concept_doi=credits.concept_doi,
+                    edition_url=edition_urls(site_url, edition, "")[0], entity_id=entity_id)
 
 
 # ----------------------------------------------------------------------------- text styles
@@ -247,11 +250,12 @@ def head_metadata(c: Citation) -> dict:
         "dublin_core": [("DC.type", "Text"), ("DCTERMS.isVersionOf", c.latest_url),
                         ("DCTERMS.license", c.licence_url)],
         "json_ld": {
-            "@context": "https://schema.org", "@type": "ScholarlyArticle", "name": c.title,
-            "author": [{"@type": "Person", "familyName": a.family, "givenName": a.given} for a in c.authors],
+            "@context": "https://schema.org", "@type": "ScholarlyArticle", "@id": c.entity_id or c.url, "name": c.title,
+            "author": [{"@type": "Person", **({"@id": f"https://orcid.org/{a.orcid}"} if a.orcid else {}),
+                        "familyName": a.family, "givenName": a.given} for a in c.authors],
             "datePublished": c.released.isoformat(), "version": c.record_version or c.edition, "url": c.url,
             **({"identifier": c.doi_url} if c.doi_url else {}),
-            "isPartOf": {"@type": "CreativeWork", "name": c.container or c.title,
+            "isPartOf": {"@id": c.edition_url, "@type": "Dataset", "name": c.container or c.title,
                          "url": c.latest_url if not c.container else edition_root(c.latest_url)},
             **({"isBasedOn": c.based_on_url} if c.based_on_url else {}), "license": c.licence_url,
             "publisher": {"@type": "Organization", "name": c.publisher}, "inLanguage": c.language},

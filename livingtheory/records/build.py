@@ -37,7 +37,7 @@ def _terms(items) -> tuple[model.Term, ...]:
 
 
 def _people(people) -> tuple[model.Author, ...]:
-    return tuple(model.Author(p["family"], p["given"]) for p in people or ())
+    return tuple(model.Author(p["family"], p["given"], p.get("orcid")) for p in people or ())
 
 
 def _changes(d: dict) -> tuple[model.Change, ...]:

@@ -52,7 +52,8 @@ def write_theory_json(theory: ProgrammeTheory, out: TextIO, released: str | None
 def plain(value):
     """A record as plain data (dicts, lists, text), as the downloads and edition snapshots hold it."""
     if dataclasses.is_dataclass(value):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)  # a field added later is
+                if getattr(value, f.name) is not None or not f.metadata.get("omitted_when_empty")}  # absent when empty
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, dict):

@@ -5,7 +5,7 @@ an edition's snapshot all name it as a contributor writes it. `file` is where a 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 # What a piece of evidence does to a CMOC. Realist logic, not a theory's vocabulary: it decides
@@ -254,6 +254,7 @@ class Content:
 class Author:
     family: str
     given: str
+    orcid: str | None = field(default=None, metadata={"omitted_when_empty": True})  # e.g. 0000-0002-1825-0097
 
 
 @dataclass(frozen=True)

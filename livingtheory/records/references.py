@@ -124,6 +124,8 @@ def _study(ctx: Context) -> None:
     ctx.resolve(file, ("theory", "based_on"), "source", study.based_on)
     if study.example:
         ctx.resolve(file, ("theory", "example"), "cmoc", study.example)
+    _orcids(ctx, file, [(("theory", role, i), p) for role in ("editors", "contributors")
+                        for i, p in enumerate(getattr(study, role))])
     words = study.vocabulary
     lists = [("beneficiaries", words.beneficiaries), ("roles", words.roles), ("designs", words.designs),
              ("phases", words.phases), ("relation_types", words.relation_types)]
@@ -140,6 +142,24 @@ def _study(ctx: Context) -> None:
                 ctx.at(file, ("vocabulary", *what.split(" → "), i, "name"), f"{terms[i].name!r} names two of the "
                        f"theory's {what.replace('_', ' ')} (`{ids[names.index(names[i])]}` and `{term_id}`)",
                        "give each its own name, as readers will see it")
+
+
+def orcid_valid(orcid: str) -> bool:
+    """ORCID's check character (ISO 7064 MOD 11-2): catches a digit mistyped or two swapped."""
+    digits = orcid.replace("-", "")
+    total = 0
+    for digit in digits[:-1]:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    return digits[-1] == ("X" if check == 10 else str(check))
+
+
+def _orcids(ctx: Context, file: str, people: Iterable[tuple[tuple, model.Author]]) -> None:
+    for path, person in people:
+        if person.orcid and not orcid_valid(person.orcid):
+            ctx.at(file, (*path, "orcid"), f"{person.orcid} is not {person.given} {person.family}'s ORCID iD: its "
+                   "last character does not check out (a digit mistyped, or two swapped)",
+                   "copy the iD from the person's page on orcid.org")
 
 
 def _works(ctx: Context) -> None:
@@ -168,6 +188,7 @@ def _deidentification_settings(ctx: Context) -> None:
 
 def _source(ctx: Context, source: model.Source) -> None:
     file = source.file
+    _orcids(ctx, file, [(("authors", i), p) for i, p in enumerate(source.authors)])
     if source.part_of:
         ctx.resolve(file, ("part_of",), "source", source.part_of)
     ctx.term(file, ("design",), source.design, "designs")

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from ..outputs.citation import Credits, page_meta
 from ..outputs.downloads import Download, citation_files, data_files
+from ..outputs.crate import METADATA, crate_json, site_files
 from ..outputs.feeds import THEORY_FEED, feed_files
 from ..problems import CannotBuild, Problem, TheoryInvalid
 from ..records.data import theory_data
@@ -172,7 +173,9 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
                                state=state)
     pages = preview_pages(theory, problems, render, frozenset(loaded.records.unreadable)) if problems else render(theory)
     citations, data = citation_files(pages), data_files(theory, state.released)
-    citations += feed_files(theory, site_url=site_url, editions=editions, state=state)
+    feeds = feed_files(theory, site_url=site_url, editions=editions, state=state)
+    citations += feeds
+    data.append(crate_file(theory, editions, site_url=site_url, state=state, paths=[d.path for d in (*data, *feeds)]))
     found = checks.hidden_pages(pages, docs_dir)
     found += checks.dangling_links(pages, {d.path for d in (*citations, *data)}, docs_dir)
     if found and not preview:
@@ -197,6 +200,15 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     except drawing.UnsafeCache as unsafe:
         raise CannotBuild(str(unsafe)) from None
     return generated
+
+
+def crate_file(theory: ProgrammeTheory, editions: list[Edition], *, site_url: str, state: EditionState,
+               paths: list[str]) -> Download:
+    """The edition's RO-Crate at its site's root, its data entities the site's downloads."""
+    def write(out) -> None:
+        out.write(crate_json(theory_data(theory, state.released), editions, site_url=site_url,
+                             files=site_files(paths), doi=state.doi))
+    return Download(METADATA, write)
 
 
 def site_settings(study: Study, based_on: Source) -> dict[str, Markup]:

@@ -23,7 +23,7 @@ from . import addresses, diagrams, evidence, reference
 from .addresses import Addresses, page_of
 from .assembly import Page, PageContext, name_of
 from .encode import attribute_url, markdown_url, page_text
-from ..outputs import citation, feeds
+from ..outputs import citation, crate, feeds
 from ..outputs.citation import Citation, Credits
 from ..records import editions as editions_, recordtext
 from ..records.data import theory_data
@@ -109,24 +109,27 @@ def cited_page(state: EditionState, credits: Credits, site_url: str, path: str, 
     key = record.id if isinstance(record, Cmoc) else path.removesuffix(".md").replace("/", "-")
     name = None if path == addresses.HOME else title
     if not state.draft:
+        cmoc = isinstance(record, Cmoc)
         return citation.cite(credits, site_url=site_url, edition=state.version, released=state.released,
-                             page_url=page_url, title=name, key=key,
-                             record_version=record.version if isinstance(record, Cmoc) else None, doi=state.doi)
+                             page_url=page_url, title=name, key=key, record_version=record.version if cmoc else None,
+                             doi=state.doi, entity_id=crate.cmoc_version_id(site_url, record.id, record.history, record.version)
+                             if cmoc else None)
     latest = state.latest
     if latest is None:
         return None
-    version = None
+    version = entity_id = None
     if record is not None:
         old = latest.record(_KIND[type(record)], record.id)
         if old is None:
             return None
         if isinstance(record, Cmoc):
             name, version = f"CMOC {record.number}: {old['title']}", old.get("version")
+            entity_id = crate.cmoc_version_id(site_url, record.id, old.get("history"), version)
     elif latest.pages and path not in latest.pages:
         return None
     return citation.cite(Credits.of_edition(latest.data), site_url=site_url, edition=latest.version,
                          released=latest.released, page_url=page_url, title=name, key=key, record_version=version,
-                         doi=latest.doi)
+                         doi=latest.doi, entity_id=entity_id)
 
 
 # ----------------------------------------------------------------------------- the pages
@@ -178,7 +181,7 @@ def _home(r: Render) -> Page:
     example = theory.by_id.get(theory.study.example) if theory.study.example else None
     return r.page("home.md.j2", addresses.HOME, theory.study.file, title=theory.study.title, hide=("navigation",),
                   cite_name="theory", schema_kinds=[*KINDS, "common"], theory_feed=feeds.THEORY_FEED,
-                  reporting_page=page_of(theory.reporting) if theory.reporting else None,
+                  ro_crate=crate.METADATA, reporting_page=page_of(theory.reporting) if theory.reporting else None,
                   example=example or (theory.current[0] if theory.current else None))
 
 

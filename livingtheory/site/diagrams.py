@@ -31,6 +31,10 @@ def plain(text: str) -> str:
     return " ".join(_SAFE_ACC.sub(" ", text).split())
 
 
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _safe(url: str) -> str:
     if not _SAFE_URL.fullmatch(url):
         raise ValueError(f"unsafe diagram link {url!r}")  # URLs come from IDs, which the schema restricts
@@ -52,9 +56,11 @@ def cmoc_diagram(cmoc: Cmoc, outcome: Outcome, href: Href) -> Diagram:
     for i, circumstance in enumerate(cmoc.not_triggered):
         lines += [f"  x{i}[{label('May not be triggered: ' + circumstance.circumstance)}]:::blocked",
                   f"  x{i} -. blocks .-> m"]
+    if cmoc.not_triggered:  # one column, whatever their number: side by side they would not fit a phone
+        lines.append("  " + " ~~~ ".join([*(f"x{i}" for i in range(len(cmoc.not_triggered))), "c"]))
     target = addresses.page_of(outcome)
     lines += [f'  click o href "{_safe(href(target))}" "{plain("All CMOCs for this outcome")}"']
-    return Diagram("\n".join(lines + _classes(lines)), (target,))
+    return Diagram("\n".join(lines + _classes(lines)), (target,), text_px=16)
 
 
 # How each relation type is drawn, in the order the theory's vocabulary lists them: (Mermaid's arrow
@@ -84,17 +90,21 @@ def _node(theory: ProgrammeTheory, cmoc: Cmoc, named: dict[str, str], shown: set
                  for r in cmoc.relations if r.cmoc in shown]
     more = len(relations) - _NAMED_RELATIONS
     related = ("; " + ", ".join(relations[:_NAMED_RELATIONS]) + (f" and {more} more" if more > 0 else "")) if relations else ""
-    return label(f"CMOC {cmoc.number}{who}: {cmoc.mechanism.label}{counts}{' ·' + status if status else ''}{related}")
+    second = f"{counts.strip()}{' ·' + status if status else ''}{related}".lstrip(" ·;")
+    first = label(f"CMOC {cmoc.number}{who}: {cmoc.mechanism.label}")
+    # the counts, status and relations start a line of their own, so that "[2 for]" is never split
+    return first[:-1] + "<br>" + label(second)[1:] if second else first
 
 
 def _context_key(cmoc: Cmoc) -> str:
     return " ".join(cmoc.context.label.lower().split())
 
 
-# A CMOC's neighbourhood reads top to bottom, narrow enough for a phone; kept at its size (it pans
-# when a CMOC bears on many), so that its text stays legible.
-_NEIGHBOURHOOD_LAYOUT = ('%%{init: {"themeVariables": {"fontSize": "14px"}, "flowchart": {"wrappingWidth": 200, '
+# A CMOC's neighbourhood reads left to right: the CMOCs that bear on it, the CMOC, the CMOCs it bears
+# on. Three columns, however many relations: about 650 px, the content beside a page's contents.
+_NEIGHBOURHOOD_LAYOUT = ('%%{init: {"themeVariables": {"fontSize": "14px"}, "flowchart": {"wrappingWidth": 150, '
                          '"nodeSpacing": 16, "rankSpacing": 40, "padding": 6}}}%%')
+MAP_TEXT_PX = 14  # both layouts' text: a page shows a diagram only where it is at least 12 px
 
 
 def map_keys(groups: list[tuple[Outcome, list[Cmoc]]]) -> dict[str, tuple[str, str, str]]:
@@ -109,9 +119,10 @@ def map_keys(groups: list[tuple[Outcome, list[Cmoc]]]) -> dict[str, tuple[str, s
     return keys
 
 
-# A map is drawn compactly: wider nodes (fewer lines each), close together. A directive of this
-# diagram alone, written by the core (record text is escaped, so it can never write one).
-_MAP_LAYOUT = ('%%{init: {"themeVariables": {"fontSize": "14px"}, "flowchart": {"wrappingWidth": 350, '
+# A map is drawn compactly, close together, its three columns at most 260 px each: at 14 px it fits
+# the content of a 1,280 px screen (about 930 px) at its own size. A directive of this diagram alone,
+# written by the core (record text is escaped, so it can never write one).
+_MAP_LAYOUT = ('%%{init: {"themeVariables": {"fontSize": "14px"}, "flowchart": {"wrappingWidth": 260, '
                '"nodeSpacing": 6, "rankSpacing": 20, "padding": 4}}}%%')
 
 
@@ -130,10 +141,10 @@ def map_diagram(theory: ProgrammeTheory, groups: list[tuple[Outcome, list[Cmoc]]
     keys = map_keys(groups)
     contexts = {keys[c.id][0]: c for c in reversed(cmocs)}  # each context's first CMOC words it
     lines = [_MAP_LAYOUT, "flowchart LR", f"accTitle: {plain(title)}",
-             "accDescr: " + plain(f"{len(cmocs)} CMOCs as a web: {len(contexts)} contexts lead to the CMOCs' mechanisms, "
-                                  f"which lead to {len(groups)} outcomes; each CMOC node shows its evidence for and "
-                                  "against and links to its page. The list below the diagram gives the same content "
-                                  "as text.")]
+             "accDescr: " + plain(f"{_counted(len(cmocs), 'CMOC')} as a web: {_counted(len(contexts), 'context')} "
+                                  f"lead to the CMOCs' mechanisms, which lead to {_counted(len(groups), 'outcome')}. "
+                                  "Each CMOC node shows its evidence for and against and links to its page. The list "
+                                  "below the diagram gives the same content as text.")]
     lines += [f"  {key}[{label(first.context.label)}]:::context" for key, first in sorted(
         contexts.items(), key=lambda item: int(item[0][1:]))]
     for g, (outcome, group) in enumerate(groups):
@@ -150,7 +161,7 @@ def map_diagram(theory: ProgrammeTheory, groups: list[tuple[Outcome, list[Cmoc]]
         for cmoc in group:
             targets.append(addresses.page_of(cmoc))
             lines.append(f'  click n{cmoc.number} href "{_safe(href(targets[-1]))}" "{plain(cmoc.title)}"')
-    return Diagram("\n".join(lines + _classes(lines)), tuple(targets), wide=True)
+    return Diagram("\n".join(lines + _classes(lines)), tuple(targets), wide=True, text_px=MAP_TEXT_PX)
 
 
 def neighbourhood_diagram(theory: ProgrammeTheory, cmoc: Cmoc, href: Href) -> Diagram | None:
@@ -162,7 +173,7 @@ def neighbourhood_diagram(theory: ProgrammeTheory, cmoc: Cmoc, href: Href) -> Di
         return None
     named = {b.id: b.name for b in theory.study.beneficiaries[1:]}
     nodes = list(dict.fromkeys(c for a, _, b in pairs for c in (a, b)))
-    lines = [_NEIGHBOURHOOD_LAYOUT, "flowchart TB", f"accTitle: {plain(f'How CMOC {cmoc.number} connects')}",
+    lines = [_NEIGHBOURHOOD_LAYOUT, "flowchart LR", f"accTitle: {plain(f'How CMOC {cmoc.number} connects')}",
              "accDescr: " + plain("; ".join(f"CMOC {a.number} {theory.relation_type(t).name} CMOC {b.number}"
                                             for a, t, b in pairs) + ". The list below says the same.")]
     for c in nodes:
@@ -174,7 +185,7 @@ def neighbourhood_diagram(theory: ProgrammeTheory, cmoc: Cmoc, href: Href) -> Di
     targets = [addresses.page_of(c) for c in nodes if c is not cmoc]
     lines += [f'  click n{c.number} href "{_safe(href(addresses.page_of(c)))}" "{plain(c.title)}"'
               for c in nodes if c is not cmoc]
-    return Diagram("\n".join(lines + _classes(lines)), tuple(targets), wide=True)
+    return Diagram("\n".join(lines + _classes(lines)), tuple(targets), wide=True, text_px=MAP_TEXT_PX)
 
 
 def neighbourhood_legend(theory: ProgrammeTheory, cmoc: Cmoc) -> list[tuple[str, str]]:
@@ -190,36 +201,27 @@ def legend(theory: ProgrammeTheory, groups: list[tuple[Outcome, list[Cmoc]]]) ->
     key += [(f"node-benefit{i % len(_BENEFIT_COLOURS)}", f"a CMOC in which the {b.name} benefits")
            for i, b in enumerate(theory.study.beneficiaries) if any(c.beneficiary == b.id for c in cmocs)]
     key += [("node-outcome", "an outcome: each CMOC's arrow leads to its outcome")]
+    others = {b.id: b.name for b in theory.study.beneficiaries[1:]}
+    named = [c for c in cmocs if c.beneficiary in others]
+    if named:
+        key.append(("node-plain", f"“CMOC {named[0].number} ({others[named[0].beneficiary]})”: "
+                                  "who benefits, named where it is not the "
+                                  f"{theory.study.beneficiaries[0].name}"))
+    if any(evidence.weigh(theory, c).short() for c in cmocs):
+        key.append(("node-plain", "“[2 for, 1 against]” on a CMOC: how many pieces of evidence support it and "
+                                  "contradict it"))
     if any(evidence.weigh(theory, c).contested for c in cmocs):
-        key.append(("node-contested", "a contested CMOC: evidence both for and against it ([n for, n against])"))
+        key.append(("node-contested", "a contested CMOC: evidence both for and against it"))
     if any(c.status == "proposed" for c in cmocs):
         key.append(("node-proposed", "a proposed CMOC, not yet reviewed"))
-    if any(c.relations for c in cmocs):
-        key.append(("node-plain", "“leads to CMOC 12” on a CMOC: how it bears on another CMOC (each CMOC's page "
-                                  "draws its connections)"))
+    drawn = {c.id for c in cmocs}
+    bearing = [(c, r) for c in cmocs for r in c.relations if r.cmoc in drawn]  # a node names only what is drawn
+    if bearing:
+        c, r = bearing[0]
+        key.append(("node-plain", f"“{theory.relation_type(r.type).name} CMOC {theory.get(r.cmoc).number}” on "
+                                  f"CMOC {c.number}: how a CMOC bears on another drawn here (each CMOC's page draws "
+                                  "all its connections)"))
     return key
-
-
-def overview_diagram(theory: ProgrammeTheory, href: Href, *, title: str) -> Diagram:
-    """The theory at a glance when it is too large to draw whole: each outcome with how many CMOCs
-    it has, and how many of its CMOCs bear on another outcome's; each outcome opens its own map."""
-    outcomes = theory.outcomes
-    index = {o.id: i for i, o in enumerate(outcomes)}
-    links: dict[tuple[str, str], int] = {}
-    for cmoc in theory.current:
-        for relation in cmoc.relations:
-            other = theory.get(relation.cmoc)
-            if not other.retired and other.outcome_group != cmoc.outcome_group:
-                key = (cmoc.outcome_group, other.outcome_group)
-                links[key] = links.get(key, 0) + 1
-    lines = ["flowchart TB", f"accTitle: {plain(title)}",
-             "accDescr: " + plain(f"{len(outcomes)} outcomes with the number of current CMOCs of each; arrows count "
-                                  "the relations from one outcome's CMOCs to another's. Each outcome opens its map.")]
-    lines += [f"  o{i}[{label(f'{o.name}: {len(theory.cmocs_in(o))} CMOCs')}]:::outcome" for i, o in enumerate(outcomes)]
-    lines += [f"  o{index[a]} -. {n} relations .-> o{index[b]}" for (a, b), n in sorted(links.items())]
-    targets = [addresses.page_of(o) for o in outcomes]
-    lines += [f'  click o{i} href "{_safe(href(t))}" "{plain(o.name)}"' for i, (o, t) in enumerate(zip(outcomes, targets))]
-    return Diagram("\n".join(lines + _classes(lines)), tuple(targets))
 
 
 def _classes(lines: list[str]) -> list[str]:

@@ -108,11 +108,27 @@ def _safe_file(file: Path) -> bool:
         return False
 
 
-def svg_for_page(svg: str, *, wide: bool) -> str:
-    """The SVG as a page holds it: one line; a wide diagram (a map) at its own size, not shrunk."""
+# Where a diagram's text stays 12 px or more once scaled to the page: the narrowest screen that
+# shows it (site CSS: below it the page's own text says the same, and maps draw their CMOCs as chains).
+# Content widths: a 390 px phone about 356 px; a 720 px (45em) tablet about 680, and so is a wider
+# screen's beside a table of contents; a 960 px (60em) screen about 900 where the contents are hidden.
+# A diagram too wide for that is "none": on screen its page's text stands for it (it still prints).
+FITS = (("any", 340), ("tablet", 660), ("desktop", 900))
+
+
+def fit_of(width: float, text_px: int, *, contents_hidden: bool = True) -> str:
+    needed = width * 12 / text_px
+    return next((name for name, room in FITS if needed <= room and (contents_hidden or name != "desktop")), "none")
+
+
+def svg_for_page(svg: str, *, text_px: int = 16, contents_hidden: bool = True) -> str:
+    """The SVG as a page holds it: one line, at its own size at most (scaled down to the page, never
+    up), marked with the narrowest screen that shows it with legible text (`data-fit`)."""
     svg = " ".join(svg.split("\n"))
-    if wide:
-        svg = re.sub(r'width="100%"(.*?) style="max-width: ([0-9.]+)px;"', r'width="\2"\1', svg, count=1)
+    size = re.search(r'width="100%"(.*?) style="max-width: ([0-9.]+)px;"', svg)
+    if size:
+        svg = svg.replace(size.group(0), f'width="{size.group(2)}"{size.group(1)} data-fit="'
+                          f'{fit_of(float(size.group(2)), text_px, contents_hidden=contents_hidden)}"', 1)
     return svg
 
 

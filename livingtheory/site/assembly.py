@@ -25,10 +25,12 @@ from .encode import inert, page_text
 @dataclass(frozen=True)
 class Diagram:
     """A diagram as data: its Mermaid source (every label escaped by `site.diagrams`), the pages its
-    nodes open, and whether it is a map (shown at its own size in a box that pans)."""
+    nodes open, whether it is a map, and the size of its text (a page shows it only on screens wide
+    enough for that text to stay 12 px or more: the text beside it says the same)."""
     source: str
     links: tuple[str, ...] = ()  # docs paths
     wide: bool = False
+    text_px: int = 16
 
 
 Part = Union[str, Diagram]  # an HTML fragment, or a diagram to draw
@@ -88,13 +90,12 @@ class PageContext:
 
     def diagram(self, diagram: Diagram | None) -> Markup:
         """A diagram, drawn by the drawing step and kept out of the search index (its words are in
-        the page's text). A map keeps its size in a box that pans and takes the keyboard."""
+        the page's text). It is never in a box that scrolls: shown whole, scaled to the page."""
         if diagram is None:
             return Markup("")
         self.links.update(diagram.links)
-        region = ' tabindex="0" role="region" aria-label="Diagram: scroll to see all of it"' if diagram.wide else ""
         return self._placeholder(diagram, "diagram diagram--wide" if diagram.wide else "diagram", None,
-                                 f'{region} data-search-exclude=""')
+                                 ' data-search-exclude=""')
 
     def _placeholder(self, part: Part, css_class: str, id_: str | None, extra: str = "") -> Markup:
         key = str(len(self.parts))

@@ -78,7 +78,8 @@ class GeneratedSite:
         if self.not_drawn:  # the reader's browser draws it: Material's own Mermaid support, from this site
             script = html.escape(self.site.file_href(addresses.MERMAID, page.path))
             return f'<script src="{script}"></script><pre class="mermaid"><code>{html.escape(part.source)}</code></pre>'
-        return drawing.svg_for_page(self.drawn[part.source].read_text(encoding="utf-8"), wide=part.wide)
+        return drawing.svg_for_page(self.drawn[part.source].read_text(encoding="utf-8"), text_px=part.text_px,
+                                    contents_hidden="toc" in (page.front.get("hide") or ()))
 
     def theme_navigation(self, configured: list | None = None) -> list:
         """The builder's navigation: the site's pages (titles encoded for the theme), then any page
@@ -92,7 +93,8 @@ class GeneratedSite:
         """What a generated page's output is made of (front matter, body, parts, a preview's
         problems): equal between two builds, the page is the same (a server need not write it again)."""
         page = self.by_path[path]
-        parts = {key: (part.source, part.wide) if isinstance(part, Diagram) else part for key, part in page.parts.items()}
+        parts = {key: (part.source, part.wide, part.text_px) if isinstance(part, Diagram) else part
+                 for key, part in page.parts.items()}
         made = json.dumps([page.front, page.body, parts], sort_keys=True, default=str)  # problems: problems_file
         return hashlib.sha256(made.encode()).hexdigest()
 

@@ -185,8 +185,30 @@ def _home(r: Render) -> Page:
                   example=example or (theory.current[0] if theory.current else None))
 
 
-OVERVIEW_ABOVE = 60  # current CMOCs: above this the map shows outcomes (each opening onto its own map)
+OVERVIEW_ABOVE = 60  # current CMOCs: above this the whole web is not drawn (each outcome's map is)
+GLANCE_FROM = 21  # current CMOCs: from this many the map opens with the theory at a glance, on any screen
 DRAWN_UP_TO = 60  # CMOCs in one outcome's map; beyond, the outcome lists them (and the explorer filters them)
+
+
+def glance(theory: ProgrammeTheory) -> list[dict]:
+    """The theory at a glance, per outcome: its current CMOCs, who benefits in them, how many are
+    contested or proposed, and the other outcomes' CMOCs they bear on."""
+    rows = []
+    for outcome in theory.outcomes:
+        cmocs = list(theory.cmocs_in(outcome))
+        bears: dict[str, int] = {}
+        for cmoc in cmocs:
+            for relation in cmoc.relations:
+                other = theory.get(relation.cmoc)
+                if not other.retired and other.outcome_group != outcome.id:
+                    bears[other.outcome_group] = bears.get(other.outcome_group, 0) + 1
+        rows.append({"outcome": outcome, "count": len(cmocs),
+                     "who": [(b, n) for b in theory.study.beneficiaries
+                             if (n := sum(c.beneficiary == b.id for c in cmocs))],
+                     "contested": sum(evidence.weigh(theory, c).contested for c in cmocs),
+                     "proposed": sum(c.status == "proposed" for c in cmocs),
+                     "bears_on": [(theory.get(o), n) for o, n in bears.items()]})
+    return rows
 
 
 def _maps(r: Render) -> list[Page]:
@@ -198,18 +220,16 @@ def _maps(r: Render) -> list[Page]:
         groups = [(o, [c for c in theory.cmocs_in(o) if who is None or c.beneficiary == who.id])
                   for o in theory.outcomes]
         groups = [(o, cmocs) for o, cmocs in groups if cmocs]
-        too_many = sum(len(cmocs) for _, cmocs in groups) > OVERVIEW_ABOVE
-        if who is None and too_many:  # too many to draw at once: outcomes, then theirs
-            diagram = diagrams.overview_diagram(theory, r.href(path), title=title)
-        elif too_many:  # a beneficiary's view: its CMOCs are listed, and the explorer filters them
-            diagram = None
-        else:
-            diagram = diagrams.map_diagram(theory, groups, r.href(path), title=title) if groups else None
+        count = sum(len(cmocs) for _, cmocs in groups)
+        too_many = count > OVERVIEW_ABOVE  # not drawn whole: the glance, each outcome's map, the list
+        diagram = diagrams.map_diagram(theory, groups, r.href(path), title=title) if groups and not too_many else None
+        contexts = len({key[0] for key in diagrams.map_keys(groups).values()})
         pages.append(r.page("map.md.j2", path, None, title=title, hide=("toc",), who=who, groups=groups,
                             searched=who is None,  # a view repeats part of the map: found once
-                            diagram=diagram, overview=who is None and too_many, too_many=too_many,
+                            diagram=diagram, count=count, contexts=contexts, too_many=too_many,
+                            glance=glance(theory) if who is None else None, glance_always=count >= GLANCE_FROM,
                             explore_url=r.site.href(addresses.MAP, path) + (f"?beneficiary={who.id}" if who else ""),
-                            legend=diagrams.legend(theory, groups) if diagram and not too_many else (),
+                            legend=diagrams.legend(theory, groups) if diagram else (),
                             explore=_explorer(r, path) if who is None else None))
     pages.append(r.page("retired.md.j2", addresses.RETIRED, None, title="Retired CMOCs", searched=False))
     return pages
@@ -283,7 +303,8 @@ def _outcome(r: Render, outcome: Outcome) -> Page:
     cmocs = theory.cmocs_in(outcome)
     diagram = diagrams.map_diagram(theory, [(outcome, list(cmocs))], r.href(path),
                                    title=f"CMOCs for the outcome {outcome.name}") if 0 < len(cmocs) <= DRAWN_UP_TO else None
-    return r.page("outcome.md.j2", path, outcome.file, title=f"Outcome: {outcome.name}", record=outcome, outcome=outcome,
+    return r.page("outcome.md.j2", path, outcome.file, title=f"Outcome: {outcome.name}", hide=("toc",),  # room for its map
+                  record=outcome, outcome=outcome,
                   cmocs=cmocs, retired=[c for c in theory.cmocs_in(outcome, retired=True) if c.retired],
                   explore=r.site.href(addresses.MAP, path) + f"?outcome={outcome.id}", diagram=diagram,
                   trail=record_trail(r, outcome),

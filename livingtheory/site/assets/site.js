@@ -78,15 +78,25 @@
     });
   }
 
+  // Links off the site are marked, so that paper shows their address (and only theirs).
+  function offSiteLinks() {
+    document.querySelectorAll(".md-content a[href]").forEach(function (link) {
+      if (link.host && link.host !== window.location.host) link.classList.add("off-site");
+    });
+  }
+
   function init() {
     problemsSlot();
     problemsPanel();
     scrollableTables();
     copyButtons();
+    offSiteLinks();
     var form = document.querySelector("form.explore");
     if (!form || form.dataset.ready) return;
     form.dataset.ready = "1";
     form.hidden = false;
+    var filters = form.querySelector(".explore-filters");  // folded on a narrow screen: the count stays in view
+    if (filters && window.matchMedia && window.matchMedia("(min-width: 60em)").matches) filters.open = true;
     var items = Array.prototype.slice.call(document.querySelectorAll(".explore-list li[data-cmoc]"));
     var params = new URLSearchParams(window.location.search);
     var unknown = [];
@@ -188,6 +198,19 @@
     });
   }
 
+  // What the glance and the drawing's caption say follows what is shown: never a count of the whole
+  // beside a view of a part.
+  function glanceAndCaption(items, shown) {
+    var current = items.filter(function (li) { return li.dataset.current === "yes"; });
+    var all = shown === current.length && current.every(function (li) { return !li.hidden; });
+    document.querySelectorAll(".glance-list li[data-outcome]").forEach(function (row) {
+      var n = items.filter(function (li) { return !li.hidden && li.dataset.outcome === row.dataset.outcome; }).length;
+      row.querySelector(".glance-shown").textContent = all ? "" : " (" + n + " shown)";
+    });
+    var state = document.querySelector(".explore-state");
+    if (state) state.textContent = all ? "" : " Showing " + shown + " of " + items.length + " CMOCs: the rest is dimmed.";
+  }
+
   function apply(form, items, remember, unknown) {
     var chosen = {};
     FIELDS.forEach(function (name) { chosen[name] = form.elements[name] ? form.elements[name].value : ""; });
@@ -215,6 +238,7 @@
       group.hidden = !group.querySelector("li[data-cmoc]:not([hidden])");
     });
     dimMap(items);
+    glanceAndCaption(items, shown);
     showPaths(form, paths || [], chosen.from, chosen.to);
     var count = document.querySelector(".explore-count");
     if (count) {

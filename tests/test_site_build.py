@@ -338,3 +338,31 @@ def test_every_numbered_citation_leads_to_its_work(built_site):
             assert a.get("href") == f"../references/#ref-{a.text_content()}"
         cited += len(links)
     assert cited >= 30
+
+
+def test_a_maps_key_explains_each_notation_its_drawing_uses_and_no_other(tmp_path):
+    """A key quotes notations taken from its own drawing ("leads to CMOC 36" only where one drawn
+    CMOC names another drawn here), and every notation the drawing uses is in its key."""
+    import html
+    import re
+    import sys
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from run import synthetic_theory
+    synthetic_theory(50, tmp_path / "theory")
+    checked = 0
+    for theory in (FIXED, load_theory(tmp_path / "theory")):
+        relation_names = [t.name for t in theory.study.vocabulary.relation_types]
+        for page in render_site(theory, site_url="https://example.org/"):
+            keys = [html.unescape(p) for p in page.parts.values() if isinstance(p, str) and 'class="legend"' in p]
+            for diagram in page.diagrams:
+                if not keys or "flowchart LR" not in diagram.source or page.path.startswith("cmoc/"):
+                    continue
+                key, drawn = " ".join(keys), re.sub(r"#(\d+);", lambda m: chr(int(m[1])), diagram.source)  # Mermaid's entities
+                for notation in re.findall("“([^”]+)”", key):
+                    if not notation.startswith("["):  # "[2 for, 1 against]" is an example of the form
+                        assert notation in drawn, (page.path, notation)
+                relations = any(re.search(rf"{re.escape(name)} CMOC \d+", drawn) for name in relation_names)
+                assert relations == any(f"{name} CMOC" in key for name in relation_names), page.path
+                assert (" for]" in drawn or " against]" in drawn) == ("for, 1 against]" in key), page.path
+                checked += 1
+    assert checked >= 2 + 5

@@ -31,7 +31,8 @@ def plain(text: str) -> str:
     return " ".join(_SAFE_ACC.sub(" ", text).split())
 
 
-def _counted(n: int, noun: str) -> str:
+def counted(n: int, noun: str) -> str:
+    """'1 outcome', '2 outcomes': for pages and diagrams' text alike."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
@@ -141,8 +142,8 @@ def map_diagram(theory: ProgrammeTheory, groups: list[tuple[Outcome, list[Cmoc]]
     keys = map_keys(groups)
     contexts = {keys[c.id][0]: c for c in reversed(cmocs)}  # each context's first CMOC words it
     lines = [_MAP_LAYOUT, "flowchart LR", f"accTitle: {plain(title)}",
-             "accDescr: " + plain(f"{_counted(len(cmocs), 'CMOC')} as a web: {_counted(len(contexts), 'context')} "
-                                  f"lead to the CMOCs' mechanisms, which lead to {_counted(len(groups), 'outcome')}. "
+             "accDescr: " + plain(f"{counted(len(cmocs), 'CMOC')} as a web: {counted(len(contexts), 'context')} "
+                                  f"lead to the CMOCs' mechanisms, which lead to {counted(len(groups), 'outcome')}. "
                                   "Each CMOC node shows its evidence for and against and links to its page. The list "
                                   "below the diagram gives the same content as text.")]
     lines += [f"  {key}[{label(first.context.label)}]:::context" for key, first in sorted(

@@ -41,6 +41,7 @@ _ENV = Environment(loader=PackageLoader("livingtheory.site", "templates"), autoe
                    bytecode_cache=_COMPILED)
 _ENV.filters["url"] = markdown_url
 _ENV.filters["href"] = attribute_url
+_ENV.filters["counted"] = diagrams.counted
 PUBLISHED = Addresses(directory_urls=True)  # citations and edition links name the published pages
 _KIND = {Cmoc: "cmocs", Outcome: "outcomes", Service: "services", Content: "content", Quote: "quotes",
          Source: "sources", SubstantiveTheory: "theories"}

@@ -34,23 +34,23 @@ $(ZENSICAL_VENV)/.installed: requirements-zensical.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
-	@echo "== Node packages (package-lock.json): Mermaid, the diagram font, the preview's search shim"
+	@echo "== Node packages (package-lock.json): the site's font, the preview's search shim, Mermaid (for machines Merman has no wheel for)"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Diagrams are drawn at build time in Chromium, as the published site draws them. Installed where
-# this machine lets us (Debian or Ubuntu, as root); otherwise the exact command is printed, and the
-# build says that diagrams are left to the reader's browser.
+# Chromium drives the browser tests and prints the archival PDF (diagrams are drawn without it).
+# Installed where this machine lets us (Debian or Ubuntu, as root); otherwise the exact command is
+# printed, and the browser tests say why they cannot run.
 chromium:
 	@if [ -x "$(CHROMIUM)" ]; then echo "== Chromium: $(CHROMIUM)"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "== Chromium: installing Debian's chromium (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "== Chromium is not installed at $(CHROMIUM): diagrams will be drawn by the reader's browser, not as" \
-	  "published, and the browser tests cannot run. Install it: sudo apt-get install -y chromium (Debian, Ubuntu:" \
+	else echo "== Chromium is not installed at $(CHROMIUM): the browser tests cannot run, nor can the archival PDF be" \
+	  "printed. Install it: sudo apt-get install -y chromium (Debian, Ubuntu:" \
 	  "chromium-browser), or point LIVINGTHEORY_CHROMIUM at a Chromium or Chrome executable."; fi
 
-serve: setup-site chromium
+serve: setup-site
 	@echo "== Building the site from theory/ and serving it; open the address below. Edits to theory/ rebuild it."
 	$(VENV)/bin/mkdocs serve --dirty
 

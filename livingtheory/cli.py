@@ -302,11 +302,10 @@ def _republish_editions(args) -> int:
 
 def _pdf(args) -> int:
     from .outputs.citation import edition_urls
-    from .outputs.pdf import edition_document, print_pdf
+    from .outputs.pdf import BrowserUnavailable, edition_document, print_pdf
     from .records.data import plain, theory_data
     from .records.editions import edition_of, load_editions
     from .site.config import publication_settings
-    from .site.drawing import DrawingUnavailable
     theory = check_theory(args.theory_dir)
     editions = load_editions(args.theory_dir.parent / "editions", plain(theory.sources))
     state = edition_of(theory.study.version, theory_data(theory), editions)
@@ -318,7 +317,7 @@ def _pdf(args) -> int:
                                 url=pinned)
     try:
         print_pdf(args.site, document, args.out)
-    except DrawingUnavailable as why:
+    except BrowserUnavailable as why:
         raise Refused(f"the PDF is printed by Chromium, and {why}") from None
     print(f"{args.out}: the {'edition' if not state.draft else 'draft'} {state.version} as one PDF")
     return 0

@@ -491,8 +491,11 @@ def test_the_map_works_at_1000_cmocs(browser, tmp_path):
         assert shown == 200 and v.page.locator(".explore-count").inner_text() == "200 of 1000 CMOCs shown"
         v.page.select_option("select[name=focus]", "cmoc-0500")
         assert "focus=cmoc-0500" in v.page.url
+        before = v.page.title()
         rows.locator("a").first.click()  # an outcome opens its own page: too many to draw legibly,
         v.page.wait_for_url("**/outcomes/**")  # they are listed, and the explorer filters them
+        # Instant navigation may change the address before it swaps the new page in.
+        v.page.wait_for_function("title => document.title !== title", arg=before)
         v.wait_for_diagrams()
         assert v.diagrams() == [] and "too many CMOCs to draw at once" in v.page.inner_text("article")
         assert v.page.locator("article li a[href*='cmoc/']").count() >= 200
@@ -737,3 +740,93 @@ def test_a_cmoc_page_and_the_map_print_with_no_address_inside_the_site_and_lose_
         if n == 12:
             (ARTIFACTS / f"{page.strip('/').replace('/', '-')}-print.pdf").write_bytes(v.page.pdf(format="A4"))
         v.close()
+
+# ----------------------------------------------------------------------------- drawn without a browser
+
+# Each label shown in a diagram, where its words fall outside the box drawn for it (1 px of rounding
+# allowed): the renderer measured them in the site's own font, as the reader's browser sets them.
+_LABELS_OUTSIDE_THEIR_BOXES = """() => [...document.querySelectorAll('.diagram svg foreignObject')].flatMap(box => {
+  const outer = box.getBoundingClientRect();
+  if (!outer.width) return [];
+  const words = document.createRange();
+  words.selectNodeContents(box.firstElementChild);
+  const inner = words.getBoundingClientRect();
+  const out = Math.max(outer.left - inner.left, inner.right - outer.right, outer.top - inner.top, inner.bottom - outer.bottom);
+  return out > 1 ? [[box.textContent.slice(0, 60), Math.round(out)]] : [];
+})"""
+
+
+def _label_theory(project: Path) -> None:
+    """A synthetic theory of four CMOCs whose labels are hard to measure: very long words, capitals
+    and digits, accents inside and outside the font's first part, letters of other scripts (drawn by
+    the reader's fallback font)."""
+    import shutil
+    import yaml
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from run import synthetic_theory
+    shutil.rmtree(project / "theory")
+    synthetic_theory(4, project / "theory")
+    for snapshot in (project / "editions").glob("*.json"):  # a synthetic theory has no released edition
+        snapshot.unlink()
+    words = ["Pneumonoultramicroscopicsilicovolcanoconiosis peer-led co-op",  # labels are 60 characters at most
+             "WWW MMM 0000 8888 CAPITALS: 12,345,678 (ID) [NB] 'quoted'",
+             "Crème brûlée, naïve Ørsted, Łódź, Kraków: “déjà vu” — über",
+             "Ελληνικά, русский текст, 中文的同伴支持 and العربية side by side"]
+    assert all(len(w) <= 60 for w in words)
+    for i, path in enumerate(sorted((project / "theory" / "cmocs").glob("*.yaml"))):
+        record = yaml.safe_load(path.read_text())
+        record["mechanism"]["label"] = words[i]
+        record["context"]["label"] = words[-1 - i]
+        for circumstance in record["not_triggered"]:
+            for entry in record["evidence"]:  # the evidence names the circumstance it was seen in
+                if entry.get("circumstance") == circumstance["circumstance"]:
+                    entry["circumstance"] = words[i - 1]
+            circumstance["circumstance"] = words[i - 1]
+        path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False))
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_diagram_label_falls_outside_its_box(browser, sized, site_url, tmp_path_factory, width):
+    """Every label of every diagram shown on the fixed theory's pages, on a generated theory's map,
+    outcome and CMOC pages, and on labels chosen to be hard to measure, stays inside its box."""
+    from livingtheory import load_theory
+    theory = _fixed_theory()
+    pages = [(site_url, url) for url in ["map/", *(f"cmoc/{c.id}/" for c in theory.cmocs),
+                                         *(f"outcomes/{o.id}/" for o in theory.outcomes)]]
+    url, generated = sized(50)
+    pages += [(url, page) for page in _pages_to_read(generated)]
+    root = tmp_path_factory.mktemp(f"labels-{width}")
+    project = make_project(root / "project")
+    _label_theory(project)
+    server = SiteServer(project, root / "site")
+    assert server.result.returncode == 0, server.result.stderr
+    pages += [(server.url, "map/"), *((server.url, f"cmoc/{c.id}/") for c in load_theory(project / "theory").cmocs)]
+    try:
+        for origin, page in pages:
+            v = Visit(browser, origin, viewport={"width": width, "height": 900})
+            v.go(origin + page)
+            v.page.evaluate("document.fonts.ready")
+            assert v.page.evaluate(_LABELS_OUTSIDE_THEIR_BOXES) == [], (origin, page)
+            v.close()
+    finally:
+        server.close()
+
+
+def test_a_first_visit_fetches_search_only_when_the_reader_uses_it(browser, site_url):
+    """The search index (it grows with the theory) and the search worker are not fetched with a
+    page; the first focus of the search box fetches them, and search works."""
+    v = Visit(browser, site_url)
+    fetched = []
+    v.page.on("request", lambda r: fetched.append(r.url))
+    v.go(site_url + "cmoc/cmoc-01/")
+    v.page.wait_for_load_state("networkidle")
+    assert not [u for u in fetched if "search_index" in u or "/workers/search" in u], fetched
+    search = v.page.locator("input.md-search__input")
+    search.click()
+    v.page.wait_for_function(
+        "() => !/Initializing/i.test(document.querySelector('.md-search-result__meta').textContent)")
+    search.press_sequentially("they are there to model hope")
+    v.page.locator(".md-search-result__item a").first.wait_for()
+    assert [u for u in fetched if "search_index.json" in u] and [u for u in fetched if "/workers/search" in u]
+    assert v.errors == [] and v.foreign == []
+    v.close()

@@ -69,7 +69,7 @@ OLD_FORMATS = {("livingtheory/records/editions.py", r"paper_\w+")}
 
 @pytest.mark.parametrize("path", [p for p in [*MODULES, *CORE.rglob("*.j2"), *CORE.rglob("*.json"), *CORE.rglob("*.js"),
                                               *(REPO / "hooks").glob("*.py"), *(REPO / "overrides").rglob("*.html"),
-                                              *(REPO / "docs/stylesheets").glob("*.css")]
+                                              *CORE.rglob("*.css")]
                                   if "__pycache__" not in p.parts], ids=lambda p: str(p.relative_to(REPO)))
 def test_nothing_in_the_code_belongs_to_one_paper_or_place(path):
     text = path.read_text(encoding="utf-8")

@@ -2,10 +2,11 @@
 (attached to the edition's GitHub release, so that the archive holds the words as published).
 
 The pages are the site's own HTML (the article of each, with the site's stylesheets and print
-rules), printed by the same Chromium that draws the diagrams; nothing is fetched from elsewhere.
+rules), printed by Chromium (the one step that needs a browser); nothing is fetched from elsewhere.
 """
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -14,7 +15,12 @@ from lxml import html as lxml_html
 
 from ..records.model import ProgrammeTheory
 from ..site import addresses
-from ..site.drawing import CHROMIUM, DrawingUnavailable
+
+CHROMIUM = os.environ.get("LIVINGTHEORY_CHROMIUM", "/usr/bin/chromium")
+
+
+class BrowserUnavailable(RuntimeError):
+    """No Chromium to print with."""
 
 _DROPPED = ("//script", "//a[contains(@class, 'headerlink')]", "//a[contains(@class, 'md-content__button')]",
             "//*[contains(@class, 'skip-diagram')]", "//button")
@@ -49,7 +55,7 @@ def edition_document(site: Path, theory: ProgrammeTheory, *, version: str, relea
 def print_pdf(site: Path, document: str, out: Path) -> None:
     """Print the document (placed in `site` so that its stylesheets resolve) to `out` as A4."""
     if not Path(CHROMIUM).exists():
-        raise DrawingUnavailable(f"no browser at {CHROMIUM} (apt-get install -y chromium)")
+        raise BrowserUnavailable(f"no browser at {CHROMIUM} (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
     with tempfile.NamedTemporaryFile("w", suffix=".html", dir=site, encoding="utf-8", delete=False) as page_file:
         page_file.write(document)

@@ -34,8 +34,12 @@ NAMES = {HOME: "Home", MAP: "Theory map", OUTCOMES: "Outcomes", SERVICES: "Servi
 
 # Files of the site (besides pages).
 SCRIPT = "assets/javascripts/site.js"
+EXPLORER = "assets/javascripts/explorer.js"  # fetched by site.js beside it, on pages with the explorer
+STYLESHEET = "assets/stylesheets/site.css"  # extra_css in mkdocs.yml
+FAVICON = "assets/images/favicon.svg"  # theme.favicon in mkdocs.yml
+SEARCH_ON_USE = "assets/javascripts/search-on-use.js"  # before Material's bundle (overrides/main.html)
 MERMAID = "assets/javascripts/mermaid.min.js"
-FONT = "assets/fonts/atkinson-hyperlegible-{weight}.woff2"  # @font-face in docs/stylesheets/extra.css
+FONT = "assets/fonts/atkinson-hyperlegible-{weight}{subset}.woff2"  # @font-face in site/assets/site.css
 CITE_FORMATS = ("bib", "ris", "json")
 DATA = {"theory": "data/theory.json", "cmocs": "data/cmocs.csv", "quotes": "data/quotes.csv",
         "services": "data/services.csv"}

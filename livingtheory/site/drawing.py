@@ -1,38 +1,39 @@
 """Diagrams drawn at build time: Mermaid source in, inline SVG out, so that pages load no diagram
 JavaScript and a diagram is there in the first paint, with JavaScript off, on paper.
 
-The pinned Mermaid (npm) draws the diagrams in headless Chromium pages (Playwright, already used
-by the tests), with the site's own font, so that boxes are sized for the text a reader sees. The
-pages draw side by side, one per core. Each SVG is kept in a cache keyed on its source and on
-everything that shapes it (Mermaid, the font, the settings, this file), so a rebuild draws only
-what changed. The cache is a folder only the building user can write; an SVG is checked against
-an allow-list of what Mermaid writes before a page takes it (a planted file cannot run a script).
+Merman (a Rust port of Mermaid's parser, layout and SVG, from PyPI) draws each diagram without a
+browser, its labels measured in the site's own font (`fontmetrics`: HarfBuzz, as browsers shape
+text), so that boxes are sized for the text a reader sees (decision 20). Each SVG is kept in a
+cache keyed on its source and on everything that shapes it (Merman, the font, the settings, these
+files), so a rebuild draws only what changed. The cache is a folder only the building user can
+write; an SVG is checked against an allow-list of what Mermaid writes before a page takes it (a
+planted file cannot run a script).
 """
 from __future__ import annotations
 
-import asyncio
-import base64
 import hashlib
 import json
 import os
 import re
 import stat
+from importlib import metadata
 from pathlib import Path
 
 from lxml import etree
 
-from . import addresses
+from . import addresses, fontmetrics
 
-CHROMIUM = os.environ.get("LIVINGTHEORY_CHROMIUM", "/usr/bin/chromium")
+FONT_FILES = fontmetrics.FONT_FILES
 FONT_FAMILY = "Atkinson Hyperlegible"
-FONT_FILES = {400: "node_modules/@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-400-normal.woff2",
-              700: "node_modules/@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-700-normal.woff2"}
-MERMAID = "node_modules/mermaid/dist/mermaid.min.js"
-# Labels as HTML (Mermaid prints the labels' entity codes literally without); sizes in CSS px. Labels wrap
-# at 120 px, so that a CMOC with a circumstance beside it (two columns) keeps 12 px text at 390 px.
-SETTINGS = {"startOnLoad": False, "securityLevel": "strict", "theme": "default", "htmlLabels": True,
-            "fontFamily": f"'{FONT_FAMILY}', sans-serif", "fontSize": 16, "maxTextSize": 10_000_000,
-            "maxEdges": 100_000, "flowchart": {"useMaxWidth": True, "htmlLabels": True, "wrappingWidth": 120}}
+MERMAID = "node_modules/mermaid/dist/mermaid.min.js"  # only where a build is asked not to draw (draw=False)
+# Mermaid's site configuration. Labels as HTML; sizes in CSS px. Labels wrap at 120 px, so that a
+# CMOC with a circumstance beside it (two columns) keeps 12 px text at 390 px.
+SETTINGS = {"theme": "default", "look": "classic", "htmlLabels": True, "fontFamily": f"'{FONT_FAMILY}', sans-serif", "fontSize": 16,
+            "flowchart": {"useMaxWidth": True, "htmlLabels": True, "wrappingWidth": 120}}
+# A diagram may be as large as the theory makes it (a map of thousands of CMOCs), never larger than this.
+_LIMITS = {"max_source_bytes": 16 * 1024 * 1024, "max_model_text_bytes": 16 * 1024 * 1024,
+           "max_model_items": 1_000_000, "max_layout_work_units": 2_000_000_000, "max_svg_elements": 4_000_000,
+           "max_svg_bytes": 256 * 1024 * 1024}
 
 
 class DrawingUnavailable(RuntimeError):
@@ -65,26 +66,50 @@ def private_folder(path: Path) -> Path:
     return path
 
 
-def draw(sources: list[str], project: Path, *, workers: int | None = None) -> dict[str, Path]:
+def served_fonts(project: Path) -> dict[tuple[int, str], Path]:
+    """The font files the site serves, by (weight, subset): the pinned font without hinting, in the
+    two unicode-range parts site.css declares (made once, kept in the private cache)."""
+    served = {}
+    for weight, path in FONT_FILES.items():
+        source = project / path
+        if not source.is_file():
+            raise DrawingUnavailable(f"{path} is missing: run `npm ci` (or `make setup`)")
+        digest = hashlib.sha256(source.read_bytes() + Path(fontmetrics.__file__).read_bytes()).hexdigest()[:16]
+        for subset, unicode_range in fontmetrics.SUBSETS.items():
+            target = private_folder(cache_root() / "fonts") / f"{digest}-{weight}{subset}.woff2"
+            if not target.is_file():
+                temporary = target.with_suffix(f".{os.getpid()}.tmp")
+                fontmetrics.unhinted(source, temporary, unicode_range)
+                temporary.replace(target)
+            served[weight, subset] = target
+    return served
+
+
+def draw(sources: list[str], project: Path) -> dict[str, Path]:
     """Each Mermaid source -> the file holding its SVG (pages take their SVG from it when they are
     written, so no build holds every diagram in memory). Draws only what the cache lacks, or holds
-    unsafely; raises DrawingUnavailable without a browser."""
-    mermaid_js = project / MERMAID
-    fonts = {weight: project / path for weight, path in FONT_FILES.items()}
-    key_parts = [mermaid_js.read_bytes(), *(f.read_bytes() for f in fonts.values()), json.dumps(SETTINGS).encode(),
-                 Path(__file__).read_bytes()]
+    unsafely; raises DrawingUnavailable when Merman is not installed or cannot draw a source."""
+    served = served_fonts(project)
+    fonts = list(served.values())
+    try:
+        versions = [metadata.version(name) for name in ("merman", "uharfbuzz")]
+    except metadata.PackageNotFoundError as missing:
+        raise DrawingUnavailable(f"{missing} is not installed (pip install -r requirements.txt)") from None
+    key_parts = [json.dumps([versions, SETTINGS, _LIMITS]).encode(), *(f.read_bytes() for f in fonts),
+                 Path(__file__).read_bytes(), Path(fontmetrics.__file__).read_bytes()]
     salt = hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in key_parts)).hexdigest()[:16]
     cache = private_folder(cache_root() / "diagrams" / salt)
     files = {source: cache / f"{hashlib.sha256(source.encode()).hexdigest()}.svg" for source in dict.fromkeys(sources)}
     missing = [(file.stem, source) for source, file in files.items() if not _safe_file(file)]
     if missing:
-        workers = workers or min(os.cpu_count() or 1, 4, max(1, len(missing) // 20))
-        for (key, _), svg in zip(missing, _draw_in_browser(missing, mermaid_js, fonts, workers)):
+        renderer = _Renderer({w: [f for (weight, _), f in served.items() if weight == w] for w, _ in served})
+        for key, source in missing:
+            svg = slim(renderer.svg(source, "d" + key[:12]))  # its own id: two diagrams on a page never clash
             problem = unsafe(svg)
-            if problem:  # Mermaid itself wrote it: a new Mermaid version must be looked at before use
-                raise DrawingUnavailable(f"Mermaid drew an SVG outside what pages accept ({problem})")
+            if problem:  # Merman itself wrote it: a new version must be looked at before use
+                raise DrawingUnavailable(f"Merman drew an SVG outside what pages accept ({problem})")
             target = cache / f"{key}.svg"
-            temporary = target.with_suffix(".tmp")
+            temporary = target.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_text(svg, encoding="utf-8")
             temporary.replace(target)  # whole or not at all: a build stopped half-way leaves no torn file
     return files
@@ -132,6 +157,62 @@ def svg_for_page(svg: str, *, text_px: int = 16, contents_hidden: bool = True) -
     return svg
 
 
+# ----------------------------------------------------------------------------- what a page carries
+
+# The renderer writes every marker, filter and style rule a flowchart might use; a page carries
+# only those its diagram does use (a CMOC page's diagram: 14 KB before, about half after).
+_NOT = re.compile(r":not\([^)]*\)")
+_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_ATTRIBUTE = re.compile(r'\[([\w-]+)="([^"]*)"\]')
+_URL_ID = re.compile(r"url\(#([^)]+)\)")
+
+
+def slim(svg: str) -> str:
+    """The SVG without what none of its elements uses: markers and filters nothing points to, style
+    rules whose selectors name a class or attribute no element has, and edges' point lists."""
+    root = etree.fromstring(svg.encode(), _PARSER)
+    classes, attributes, pointed = set(), set(), set()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        element.attrib.pop("data-points", None)
+        classes.update((element.get("class") or "").split())
+        attributes.update(element.items())
+        for value in element.attrib.values():
+            pointed.update(_URL_ID.findall(value))
+    for element in list(root.iter(_SVG + "marker", _SVG + "filter")):
+        if element.get("id") not in pointed:
+            element.getparent().remove(element)
+    for defs in list(root.iter(_SVG + "defs")):
+        if len(defs) == 0:
+            defs.getparent().remove(defs)
+    for style in root.iter(_SVG + "style"):
+        style.text = _used_rules(style.text or "", classes, attributes)
+    return etree.tostring(root, encoding="unicode")
+
+
+def _used_rules(css: str, classes: set[str], attributes: set[tuple[str, str]]) -> str:
+    def used(selector: str) -> bool:
+        plain = _NOT.sub("", selector)
+        return (all(name in classes for name in _CLASS.findall(plain))
+                and all(pair in attributes for pair in _ATTRIBUTE.findall(plain)))
+    kept, depth, start = [], 0, 0
+    for i, char in enumerate(css):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                rule = css[start:i + 1]
+                selectors = rule[:rule.index("{")]
+                if selectors.lstrip().startswith("@") or any(used(s) for s in selectors.split(",")):
+                    kept.append(rule)
+                start = i + 1
+    kept_text = "".join(kept)
+    # keyframes only where a kept rule animates
+    return "".join(r for r in kept if not r.lstrip().startswith("@keyframes") or "animation" in kept_text.replace(r, ""))
+
+
 # ----------------------------------------------------------------------------- what a page accepts
 
 # Exactly what Mermaid's flowcharts are made of; anything else (a script, an event handler, a link
@@ -176,67 +257,60 @@ def unsafe(svg: str) -> str | None:
     return None
 
 
-# ----------------------------------------------------------------------------- the browser
+# ----------------------------------------------------------------------------- Merman
 
-def _draw_in_browser(sources: list[tuple[str, str]], mermaid_js: Path, fonts: dict[int, Path], workers: int) -> list[str]:
-    """(key, source) pairs drawn, in order; each SVG's id comes from its key, so two diagrams on a
-    page never clash. The sources are shared between `workers` pages drawing side by side."""
-    if not Path(CHROMIUM).exists():
-        raise DrawingUnavailable(f"no browser at {CHROMIUM} (apt-get install -y chromium)")
-    try:
-        from playwright.async_api import Error, async_playwright
-    except ImportError as err:  # pragma: no cover - playwright is in requirements.txt
-        raise DrawingUnavailable(str(err)) from None
-    faces = "".join(f"@font-face{{font-family:'{FONT_FAMILY}';font-weight:{w};"
-                    f"src:url(data:font/woff2;base64,{base64.b64encode(path.read_bytes()).decode()}) format('woff2')}}"
-                    for w, path in fonts.items())
-    document = (f"<!doctype html><html><head><style>{faces} body{{font-family:'{FONT_FAMILY}'}}</style></head>"
-                "<body><div id='out'></div></body></html>")
-    script = mermaid_js.read_text()
-    chunks = [sources[i::workers] for i in range(workers)]
+class _Renderer:
+    """One Merman engine for a build, its labels measured in the site's font."""
 
-    async def draw_chunk(browser, chunk):
-        page = await browser.new_page()
-        await page.route("**/*", lambda route: route.abort())  # nothing from anywhere: all is inline
-        await page.set_content(document)
-        await page.add_script_tag(content=script)
-        await page.evaluate("async () => { await document.fonts.load(\"16px 'Atkinson Hyperlegible'\");"
-                            " await document.fonts.load(\"bold 16px 'Atkinson Hyperlegible'\"); }")
-        return await page.evaluate(_RENDER, {"diagrams": [["d" + key[:12], source] for key, source in chunk],
-                                             "settings": SETTINGS})
+    def __init__(self, fonts: dict[int, list[Path]]):
+        try:
+            import merman
+        except ImportError as err:
+            raise DrawingUnavailable(f"Merman is not installed ({err}): pip install -r requirements.txt") from None
+        font = fontmetrics.SiteFont(fonts)
 
-    async def run():
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--renderer-process-limit=8"])
-            try:
-                return await asyncio.gather(*(draw_chunk(browser, chunk) for chunk in chunks if chunk))
-            finally:
-                await browser.close()
+        class Measurer(merman.MermanTextMeasurer):
+            """The two measurements HTML labels ask for; any other is left to Merman's own metrics."""
 
-    try:
-        drawn = asyncio.run(run())
-    except Error as err:
-        raise DrawingUnavailable(f"the browser could not draw the diagrams: {err}") from None
-    by_key = {key: svg for chunk, svgs in zip([c for c in chunks if c], drawn) for (key, _), svg in zip(chunk, svgs)}
-    return [by_key[key] for key, _ in sources]
+            def measure(self, request):
+                try:
+                    return self._measure(request)
+                except Exception as err:  # Merman would quietly use its own metrics: a fault must be seen
+                    failures.append(err)
+                    return None
 
+            def _measure(self, request):
+                weight = 700 if (request.font_weight or "").strip() in ("bold", "600", "700", "800", "900") else 400
+                if request.operation == merman.MermanTextMeasurementOperation.CANVAS_MEASURE_TEXT_WIDTH:
+                    width = font.width(request.text, request.font_size, weight)
+                    return None if width is None else result(merman.MermanTextMeasurementResultKind.LENGTH,
+                                                             width * fontmetrics.SLACK, 1)
+                if request.operation == merman.MermanTextMeasurementOperation.WRAPPED:
+                    wrapped = font.wrapped(request.text, request.font_size, request.max_width, weight)
+                    return None if wrapped is None else result(merman.MermanTextMeasurementResultKind.METRICS,
+                                                               wrapped[0], wrapped[1], request.line_height)
+                return None
 
-# Each diagram is drawn into the page (so text is measured with the real font), then serialised with
-# XMLSerializer: outerHTML would leave the xlink: prefix of the links undeclared.
-_RENDER = """async ({diagrams, settings}) => {
-  mermaid.initialize(settings);
-  const out = document.getElementById('out');
-  const svgs = [];
-  for (const [id, source] of diagrams) {
-    const {svg} = await mermaid.render(id, source, out);
-    out.innerHTML = svg;
-    const element = out.querySelector('svg');
-    svgs.push(new XMLSerializer().serializeToString(element));
-    out.innerHTML = '';
-  }
-  return svgs;
-}"""
+        def result(kind, width: float, lines: int, line_height: float = 0.0):
+            return merman.MermanTextMeasureResult(result_kind=kind, width=width, height=lines * line_height,
+                                                  length=width, line_count=lines, bbox_left=None, bbox_right=None,
+                                                  raw_width=None)
+
+        failures: list[Exception] = []
+        self._failures = failures
+        self._merman = merman
+        services = merman.MermanEngineServices().with_text_measurer(Measurer())
+        self._engine = merman.MermanEngine(json.dumps({"site_config": SETTINGS,
+                                                       "resources": {"limits": _LIMITS}}), services)
+
+    def svg(self, source: str, diagram_id: str) -> str:
+        try:
+            svg = self._engine.render_svg(source, json.dumps({"svg": {"diagram_id": diagram_id}}))
+        except self._merman.MermanError as err:
+            raise DrawingUnavailable(f"Merman could not draw a diagram: {err}") from None
+        if self._failures:
+            raise self._failures[0]
+        return svg
+
 
 FONT_SERVED_AS = addresses.FONT

@@ -28,7 +28,7 @@ from ..records.data import theory_data
 from ..records.editions import Edition, EditionState, edition_of
 from ..records.loader import Loaded, load
 from ..records.model import ProgrammeTheory, Source, Study
-from . import addresses, checks, drawing
+from . import addresses, checks, drawing, served
 from .preview import panel, preview_pages
 from .addresses import Addresses
 from .assembly import Diagram, Page, fill, front_matter
@@ -183,8 +183,10 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     if found and not preview:
         raise TheoryInvalid(found)
     problems = sorted({*problems, *found})
-    assets = [(addresses.FONT.format(weight=w), project / path) for w, path in drawing.FONT_FILES.items()]
-    assets.append((addresses.SCRIPT, Path(__file__).parent / "assets/site.js"))
+    try:
+        assets = served.files(project)
+    except drawing.UnsafeCache as unsafe:
+        raise CannotBuild(str(unsafe)) from None
     generated = GeneratedSite(theory.study, theory.based_on, editions, pages, citations, data, assets,
                               site_settings(theory.study, theory.based_on), addresses.navigation(theory), site_url,
                               edit_base, site, state, Credits.of(theory.study, theory.based_on), problems=problems)

@@ -1,0 +1,141 @@
+"""The drawing step alone (livingtheory/site/drawing.py, fontmetrics.py, served.py): Mermaid source
+in, SVG out, without a browser or a site builder; the cache it keeps; the font files it serves."""
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import FIXTURE, REPO
+from livingtheory import generate, load_theory
+from livingtheory.site import diagrams, drawing, fontmetrics, served
+from livingtheory.site.addresses import Addresses
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """A cache of this test's own (every cache empty: a cold build)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("LIVINGTHEORY_CACHE", str(folder))
+    return folder
+
+
+def _sources() -> list[str]:
+    """Every kind of diagram the fixed theory has: each CMOC's, a neighbourhood, the map."""
+    theory = load_theory(FIXTURE / "theory")
+    href = lambda target: Addresses().href(target, "map.md")  # noqa: E731
+    outcomes = {o.id: o for o in theory.outcomes}
+    sources = [diagrams.cmoc_diagram(c, outcomes[c.outcome_group], href).source for c in theory.cmocs]
+    sources += [d.source for c in theory.cmocs if (d := diagrams.neighbourhood_diagram(theory, c, href))]
+    groups = [(o, theory.cmocs_in(o)) for o in theory.outcomes if theory.cmocs_in(o)]
+    sources.append(diagrams.map_diagram(theory, groups, href, title="The map").source)
+    return sources
+
+
+def test_diagrams_are_drawn_without_a_browser(cache, monkeypatch):
+    """No Chromium anywhere: every diagram is still SVG in the page, each with its own id, its
+    title and description, inside the allow-list, and every reference inside it resolving."""
+    monkeypatch.setenv("LIVINGTHEORY_CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    site = generate(FIXTURE / "theory", site_url="https://example.org/", project=REPO, static=True)
+    assert site.not_drawn is None and len(site.drawn) >= len(site.pages and [p for p in site.pages if p.diagrams])
+    ids = set()
+    for source, file in site.drawn.items():
+        svg = file.read_text(encoding="utf-8")
+        assert drawing.unsafe(svg) is None
+        root = etree.fromstring(svg.encode())
+        ids.add(root.get("id"))
+        assert root.find(f"{SVG}title").text and root.find(f"{SVG}desc").text  # accTitle, accDescr
+        assert root.get("aria-labelledby") and root.get("aria-describedby")
+        defined = {e.get("id") for e in root.iter() if e.get("id")}
+        pointed = {m for e in root.iter() for v in e.attrib.values() for m in re.findall(r"url\(#([^)]+)\)", v)}
+        assert pointed <= defined, pointed - defined  # an arrow's marker is never slimmed away
+        if "-->" in source:
+            assert pointed, "arrows are drawn with their markers"
+    assert len(ids) == len(site.drawn)
+
+
+def test_a_page_carries_only_what_its_diagram_uses(cache):
+    """Markers, filters and style rules no element uses are left out (a CMOC's diagram less than
+    half what the renderer writes), and the rules of the classes used are all kept."""
+    source = _sources()[0]
+    drawn = drawing._Renderer({w: [f for (weight, _), f in drawing.served_fonts(REPO).items() if weight == w]
+                               for w in fontmetrics.FONT_FILES}).svg(source, "dtest")
+    slim = drawing.slim(drawn)
+    assert len(slim) < len(drawn) / 2
+    for used in ("context", "mechanism", "outcome", "flowchart-link", "label"):
+        assert f".{used}" in slim
+    assert "katex" not in slim and "neo" not in slim and "data-points" not in slim
+    assert drawing.unsafe(slim) is None
+
+
+def test_a_fault_in_measuring_text_stops_the_build_instead_of_drawing_with_other_metrics(cache, monkeypatch):
+    def broken(self, *args, **kwargs):
+        raise ZeroDivisionError("a fault in measuring")
+    monkeypatch.setattr(fontmetrics.SiteFont, "wrapped", broken)
+    with pytest.raises(ZeroDivisionError):
+        drawing.draw(_sources()[:1], REPO)
+
+
+def test_labels_wrap_as_the_browser_wraps_them():
+    """Widths in the served font: a short label on one line at its own width, a long one wrapped
+    at spaces in the label's width, a hard line break kept, text the font lacks left to the renderer."""
+    font = fontmetrics.SiteFont({w: [f for (weight, _), f in drawing.served_fonts(REPO).items() if weight == w]
+                                 for w in fontmetrics.FONT_FILES})
+    short, lines = font.wrapped("Hope", 16, 120)
+    assert lines == 1 and 30 < short < 50
+    width, lines = font.wrapped("Reducing experienced (instigated by others) stigma", 16, 120)
+    assert width == 120 and lines == 4
+    assert font.wrapped("CMOC 3: Trust\n[1 for]", 14, 260)[1] == 2
+    assert font.wrapped("中文", 16, 120) is None
+    bold, regular = font.width("Mechanism", 16, 700), font.width("Mechanism", 16, 400)
+    assert bold > regular
+
+
+def test_the_served_fonts_are_the_parts_the_stylesheet_declares(cache):
+    """Each font file the site serves holds exactly the characters of the unicode-range that
+    site.css declares for it (a character in neither would be drawn in another font than measured)."""
+    from fontTools.ttLib import TTFont
+    from fontTools import subset
+    css = (served.ASSETS / "site.css").read_text()
+    declared = dict(re.findall(r'atkinson-hyperlegible-(\d+(?:-more)?)\.woff2"\) format\("woff2"\);\s*unicode-range: ([^;]+);', css))
+    files = drawing.served_fonts(REPO)
+    assert len(declared) == len(files) == 4
+    for (weight, part), path in files.items():
+        wanted = set(subset.parse_unicodes(fontmetrics.SUBSETS[part].replace("U+", "").replace(",", " ")))
+        in_css = set(subset.parse_unicodes(declared[f"{weight}{part}"].replace("U+", "").replace(",", " ")))
+        assert wanted == in_css, (weight, part)
+        font = TTFont(path)
+        assert set(font.getBestCmap()) <= wanted and "fpgm" not in font and "prep" not in font  # unhinted
+    original = TTFont(REPO / fontmetrics.FONT_FILES[400])
+    kept = set(TTFont(files[400, ""]).getBestCmap()) | set(TTFont(files[400, "-more"]).getBestCmap())
+    assert kept == set(original.getBestCmap())  # no character of the font is lost between the parts
+
+
+def test_the_site_serves_its_own_script_and_styles_minified(cache):
+    files = dict(served.files(REPO))
+    for address in ("assets/javascripts/site.js", "assets/javascripts/explorer.js", "assets/stylesheets/site.css",
+                    "assets/javascripts/search-on-use.js"):
+        text, source = files[address].read_text(), (served.ASSETS / files[address].name.split("-", 1)[1]).read_text()
+        assert "\n//" not in text and "/*" not in text and len(text) < 0.75 * len(source), address
+    assert files["assets/images/favicon.svg"].read_text().startswith("<svg")
+
+
+def test_a_cache_another_user_can_write_is_refused(cache):
+    cache.mkdir(mode=0o777)
+    os.chmod(cache, 0o777)
+    with pytest.raises(drawing.UnsafeCache, match="can be written by another user"):
+        drawing.draw(_sources()[:1], REPO)
+
+
+def test_a_planted_svg_in_the_cache_is_drawn_again_not_served(cache):
+    source = _sources()[0]
+    file = drawing.draw([source], REPO)[source]
+    file.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    os.utime(file, ns=(1, 1))
+    again = drawing.draw([source], REPO)[source]
+    assert "<script" not in again.read_text() and drawing.unsafe(again.read_text()) is None

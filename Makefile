@@ -65,10 +65,11 @@ docs: setup
 check: setup-records
 	$(PY) -m livingtheory check
 
-# Progress as it goes (a dot per test, with the percentage), and each skipped test's reason at the end.
+# Over every core (pytest-xdist: each test in its own folders, ports and caches; a site several tests
+# read is built once per worker); a dot per test, each skipped test's reason and the 20 slowest at the end.
 test: setup
 	$(PY) -m livingtheory check
-	$(PY) -m pytest -rs
+	$(PY) -m pytest -rs -n auto --durations=20
 
 # Freeze the theory's current version as an edition (editions/<version>.json) and publish it with
 # mike on the gh-pages branch, under <version>/ with latest/ redirecting to it. Commit the snapshot.

@@ -280,11 +280,17 @@ def reader(n: int) -> dict:
             page.on("response", lambda r: sizes.__setitem__(r.url, len(gzip.compress(r.body(), 6))) if r.ok else None)
             page.goto(url + page_url)
             page.wait_for_load_state("networkidle")
+            before_search = dict(sizes)
             html = (root / "site" / page_url / "index.html").read_text()
             paint = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime")
-            search = sum(v for k, v in sizes.items() if "search_index" in k or "search/" in k)
-            row[name] = {"kb": round((sum(sizes.values()) - search) / 1024, 1), "search_index_kb": round(search / 1024, 1),
-                         "js_kb": round(sum(v for k, v in sizes.items() if k.endswith(".js")) / 1024, 1),
+            page.locator("input.md-search__input").focus()  # the reader's first use of search
+            page.wait_for_function("() => !/Initializing/i.test(document.querySelector('.md-search-result__meta').textContent)")
+            page.wait_for_load_state("networkidle")
+            on_search = {k: v for k, v in sizes.items() if k not in before_search}
+            row[name] = {"kb": round(sum(before_search.values()) / 1024, 1),
+                         "files": {k.replace(url, ""): round(v / 1024, 1) for k, v in before_search.items()},
+                         "search_index_kb": round(sum(on_search.values()) / 1024, 1),
+                         "js_kb": round(sum(v for k, v in before_search.items() if k.endswith(".js")) / 1024, 1),
                          "diagram_js": any("mermaid" in k for k in sizes),
                          "diagram_in_html": "<svg" in html and 'class="diagram' in html,
                          "diagrams_drawn": page.locator(".diagram svg").count(),
@@ -320,7 +326,7 @@ def report(rows: list[dict], real_kb: float, hostile: list[dict] | None = None, 
              "pages as hand-written Markdown (B: same theme, plugins and config, no theory hook), measured in",
              f"the same run by `make benchmark` (`benchmarks/run.py`) on {machine}, {time.strftime('%Y-%m-%d')}.",
              "Builds are repeated, A and B alternating: 5 times for N up to 100, 3 at 1,000, twice at 5,000;",
-             "peak RSS is the largest seen (a cold build's includes the Chromium that draws the diagrams).",
+             "peak RSS is the largest seen. Diagrams are drawn without a browser (decision 20).",
              "Each CMOC has two quotes; every fourth has a not-triggered circumstance. B's pages, citation",
              "files and data files are the docs step's, with the navigation and site settings the hook would set.",
              "**A cold** is A's first build at each N with every cache empty (no drawn diagrams, no compiled",
@@ -328,11 +334,12 @@ def report(rows: list[dict], real_kb: float, hostile: list[dict] | None = None, 
              "after it, with both caches kept, as when a site is rebuilt. B's pages already hold their diagrams.", "",
              "The docs step is `python -m livingtheory docs`: the whole site as a docs tree for any builder",
              "(Zensical builds it); it is not part of A, which generates in-process.", "",
-             "| N CMOCs | pages | A warm: from YAML (s) | A cold (s) | B: hand-written (s) | A warm / B | peak RSS A warm / cold (MB) | peak RSS B (MB) | largest CMOC page (KB) | docs step (s) | docs step RSS (MB) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| N CMOCs | pages | A warm: from YAML (s) | A cold (s) | A cold / A warm | B: hand-written (s) | A warm / B | peak RSS A warm / cold (MB) | peak RSS B (MB) | largest CMOC page (KB) | docs step (s) | docs step RSS (MB) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         a, b, d = r["generated"], r["handwritten"], r.get("docs_step", {})
-        lines.append(f"| {r['n']:,} | {a['pages']:,} | {a['seconds']} | {a['first_seconds']} | {b['seconds']} | {r['ratio']} | "
+        lines.append(f"| {r['n']:,} | {a['pages']:,} | {a['seconds']} | {a['first_seconds']} | "
+                     f"{round(a['first_seconds'] / a['seconds'], 3)} | {b['seconds']} | {r['ratio']} | "
                      f"{a['peak_rss_mb']} / {a.get('cold_rss_mb', '')} | {b['peak_rss_mb']} | {a['max_cmoc_page_kb']} | {d.get('seconds', '')} | "
                      f"{d.get('peak_rss_mb', '')} |")
     if any("baseline" in r for r in rows):
@@ -355,12 +362,14 @@ def report(rows: list[dict], real_kb: float, hostile: list[dict] | None = None, 
     lines += ["", f"The largest CMOC page of the real theory (its quotes are long) is {real_kb} KB."]
     lines += ["", "## Targets (on a 2-core machine)", "", *verdicts(rows, real_kb), ""]
     if readers:
-        lines += ["## What a reader downloads and sees (issue 11)", "",
+        lines += ["## What a reader downloads and sees (issues 11 and 34)", "",
                   "A first visit in Chromium to a synthetic theory's site built with the hooks, served on localhost:",
-                  "bytes as a static host serves them (gzip), without the search index (its own column, loaded",
-                  "by every first visit for the search box), whether the diagram arrives in the page's HTML (so it",
-                  "is in the first paint, with no diagram script), and the time to a first search result for a quote.", "",
-                  "| N | CMOC page (KB) | map (KB) | page with no diagram (KB) | search index (KB) | diagram JS | diagram in the HTML | first paint, CMOC page (ms) | map drawn | first search result (s) |",
+                  "bytes as a static host serves them (gzip) of everything the page loads before anyone searches",
+                  "(HTML, Material's bundle and styles, the site's own, the font, the sitemap), then what the first",
+                  "use of search fetches (the index, which grows with the theory, and the search worker); whether",
+                  "the diagram arrives in the page's HTML (so it is in the first paint, with no diagram script),",
+                  "and the time to a first search result for a quote.", "",
+                  "| N | CMOC page, all before search (KB) | map (KB) | page with no diagram (KB) | on first search (KB) | diagram JS | diagram in the HTML | first paint, CMOC page (ms) | map drawn | first search result (s) |",
                   "|---:|---:|---:|---:|---:|---|---|---:|---|---:|"]
         for r in readers:
             c, m, p = r["cmoc"], r["map"], r["no_diagram"]
@@ -369,18 +378,23 @@ def report(rows: list[dict], real_kb: float, hostile: list[dict] | None = None, 
                          f"{'yes' if c['diagram_in_html'] and m['diagram_in_html'] else 'NO'} | {c['first_paint_ms']} | "
                          f"{'yes' if m['diagrams_drawn'] else 'NO'} | {r['search_s']} |")
         first, last = readers[0], readers[-1]
-        lines += ["", "Targets:", "",
-                  f"- **{'met' if first['cmoc']['kb'] <= 250 else 'MISSED'}**: a first CMOC page visit 250 KB or less "
-                  f"without the search index ({first['cmoc']['kb']} KB at N = {first['n']}).",
+        parts = ", ".join(f"{name.rsplit('/', 1)[-1] or name} {kb}" for name, kb in
+                          sorted(first["cmoc"]["files"].items(), key=lambda item: -item[1]))
+        lines += ["", f"What the first CMOC page loads at N = {first['n']} (KB, gzip): {parts}.", "",
+                  "Targets:", "",
+                  *(f"- **{'met' if r['cmoc']['kb'] <= 80 else 'MISSED'}**: a reader's first CMOC page, with everything "
+                    f"it loads before anyone searches, 80 KB or less at N = {r['n']:,} ({r['cmoc']['kb']} KB)."
+                    for r in readers if r["n"] in (12, 1000)),
                   f"- **{'met' if last['cmoc']['kb'] <= 1.1 * first['cmoc']['kb'] else 'MISSED'}**: it does not grow "
-                  f"with N ({last['cmoc']['kb']} KB at N = {last['n']:,}); the search index does "
-                  f"({first['cmoc']['search_index_kb']} to {last['cmoc']['search_index_kb']} KB).",
+                  f"with N ({first['cmoc']['kb']} KB at N = {first['n']}, {last['cmoc']['kb']} KB at N = {last['n']:,}); "
+                  f"what the first search fetches does ({first['cmoc']['search_index_kb']} to "
+                  f"{last['cmoc']['search_index_kb']} KB).",
                   f"- **{'met' if not any(r[k]['diagram_js'] for r in readers for k in ('cmoc', 'map', 'no_diagram')) else 'MISSED'}**: "
                   "0 bytes of diagram JavaScript on every page measured.",
                   f"- **{'met' if all(r['cmoc']['diagram_in_html'] and r['map']['diagram_in_html'] for r in readers) else 'MISSED'}**: "
                   "the diagram is in the first paint (it arrives in the HTML as SVG), and the map is drawn at every N.",
                   f"- **{'met' if last['search_s'] <= 0.5 else 'MISSED'}**: first search result in 0.5 s or less at "
-                  f"N = {last['n']:,} ({last['search_s']} s).", ""]
+                  f"N = {last['n']:,} ({last['search_s']} s, once the index has arrived).", ""]
     if hostile:
         lines += ["## Hostile records (issue 10)", "",
                   "`python -m livingtheory check` on the real theory with one record made to exhaust it; time and",
@@ -417,10 +431,16 @@ def verdicts(rows: list[dict], real_kb: float) -> list[str]:
     out = []
     def before(n: int) -> str:
         return f"; the code before issues 9 to 12, warm: {by_n[n]['baseline']['seconds']} s here" if "baseline" in by_n[n] else ""
+    for n in (12, 100, 1000):
+        if n in by_n:
+            a = by_n[n]["generated"]
+            out.append(line(a["first_seconds"] <= 1.15 * a["seconds"],
+                            f"a cold build within 1.15x the warm build at {n:,} CMOCs ({a['first_seconds']} s cold, "
+                            f"{a['seconds']} s warm: {round(a['first_seconds'] / a['seconds'], 3)})."))
     if 1000 in by_n:
-        out.append(line(by_n[1000]["generated"]["seconds"] <= 30,
-                        f"1,000 CMOCs in 30 s or less, warm ({by_n[1000]['generated']['seconds']} s; cold "
-                        f"{by_n[1000]['generated']['first_seconds']} s{before(1000)})."))
+        out.append(line(by_n[1000]["generated"]["first_seconds"] <= 30,
+                        f"1,000 CMOCs in 30 s or less, cold ({by_n[1000]['generated']['first_seconds']} s; warm "
+                        f"{by_n[1000]['generated']['seconds']} s{before(1000)})."))
     if 5000 in by_n:
         out.append(line(by_n[5000]["generated"]["seconds"] <= 150,
                         f"5,000 CMOCs in 150 s or less, warm ({by_n[5000]['generated']['seconds']} s; cold "

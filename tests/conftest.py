@@ -199,6 +199,7 @@ class Visit:
     """One page in a fresh context, recording console errors and requests to other origins."""
 
     def __init__(self, browser, origin: str, **context):
+        self.origin = origin
         self.context = browser.new_context(**context)
         self.context.set_default_timeout(180_000)  # waits are on events; the deadline only for a machine at its limit
         self.context.add_init_script(OPEN_SHADOWS)

@@ -66,15 +66,16 @@ def test_every_page_renders_without_errors_or_foreign_requests(live_site, live_v
     pages = generated_pages(live_site)
     assert len(pages) >= len(theory.cmocs) + len(theory.outcomes) + len(theory.services) + 8
     drawn = 0
+    v = live_visit(pages[0])  # one browser context, page after page: what each page records is its own
     for url in pages:
-        v = live_visit(url)
+        v.errors.clear(), v.foreign.clear()
+        v.go(v.origin + url)
         states = v.diagrams()
         assert all(s == "svg" for s in states), f"{url}: {states}"
         assert "Syntax error" not in v.page.inner_text("body"), url
         assert v.errors == [], f"{url}: {v.errors}"
         assert v.foreign == [], f"{url}: {v.foreign}"
         drawn += len(states)
-        v.close()
     assert drawn >= len(theory.cmocs) + len(theory.outcomes) + 1  # CMOC pages, outcome pages, the maps
 
 
@@ -119,14 +120,15 @@ def test_search_for_a_quote_phrase_lists_its_cmoc(visit):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_serious_accessibility_violations(live_site, live_visit, scheme):
     """Every page, in light and in dark."""
-    for url in generated_pages(live_site):
-        v = live_visit(url, color_scheme=scheme)
+    pages = generated_pages(live_site)
+    v = live_visit(pages[0], color_scheme=scheme)  # one browser context, page after page
+    for url in pages:
+        v.go(v.origin + url)
         v.page.add_script_tag(path=str(AXE))
         found = v.page.evaluate("""async () => (await axe.run()).violations
             .filter(v => v.impact === 'serious' || v.impact === 'critical')
             .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""")
         assert found == [], f"{url} ({scheme}): {found}"
-        v.close()
 
 
 @pytest.mark.parametrize("width,name", [(390, "phone"), (1280, "desktop")])

@@ -96,6 +96,16 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_env(env, *, config: MkDocsConfig, files: Files):
+    """The diagrams and font parts, made beside the Markdown conversion, ready before MkDocs copies
+    the site's files and writes its pages."""
+    try:
+        config[_SITE].ready()
+    except CannotBuild as cannot:
+        raise PluginError(str(cannot)) from None
+    return env
+
+
 def on_page_markdown(markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
     """A generated page's front matter, given to MkDocs as page.meta directly (the values MkDocs
     would parse from it, without its pure-Python YAML reader: ~1 ms a page)."""

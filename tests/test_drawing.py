@@ -42,6 +42,7 @@ def test_diagrams_are_drawn_without_a_browser(cache, monkeypatch):
     monkeypatch.setenv("LIVINGTHEORY_CHROMIUM", "/nonexistent/chromium")
     monkeypatch.setenv("PATH", "/nonexistent")
     site = generate(FIXTURE / "theory", site_url="https://example.org/", project=REPO, static=True)
+    site.ready()
     assert site.not_drawn is None and len(site.drawn) >= len(site.pages and [p for p in site.pages if p.diagrams])
     ids = set()
     for source, file in site.drawn.items():

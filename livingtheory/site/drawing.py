@@ -16,8 +16,11 @@ import json
 import os
 import re
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
+from typing import Callable
 
 from lxml import etree
 
@@ -66,53 +69,87 @@ def private_folder(path: Path) -> Path:
     return path
 
 
-def served_fonts(project: Path) -> dict[tuple[int, str], Path]:
-    """The font files the site serves, by (weight, subset): the pinned font without hinting, in the
-    two unicode-range parts site.css declares (made once, kept in the private cache)."""
-    served = {}
+def font_files(project: Path) -> dict[tuple[int, str], Path]:
+    """Where the font files the site serves are kept, by (weight, subset): the pinned font without
+    hinting, in the two unicode-range parts site.css declares (`start` makes them once)."""
+    files = {}
     for weight, path in FONT_FILES.items():
         source = project / path
         if not source.is_file():
             raise DrawingUnavailable(f"{path} is missing: run `npm ci` (or `make setup`)")
         digest = hashlib.sha256(source.read_bytes() + Path(fontmetrics.__file__).read_bytes()).hexdigest()[:16]
-        for subset, unicode_range in fontmetrics.SUBSETS.items():
-            target = private_folder(cache_root() / "fonts") / f"{digest}-{weight}{subset}.woff2"
-            if not target.is_file():
-                temporary = target.with_suffix(f".{os.getpid()}.tmp")
-                fontmetrics.unhinted(source, temporary, unicode_range)
-                temporary.replace(target)
-            served[weight, subset] = target
-    return served
+        for subset in fontmetrics.SUBSETS:
+            files[weight, subset] = private_folder(cache_root() / "fonts") / f"{digest}-{weight}{subset}.woff2"
+    return files
+
+
+def _make_fonts(project: Path, files: dict[tuple[int, str], Path]) -> None:
+    for (weight, subset), target in files.items():
+        if not target.is_file():
+            temporary = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            fontmetrics.unhinted(project / FONT_FILES[weight], temporary, fontmetrics.SUBSETS[subset])
+            temporary.replace(target)
+
+
+def served_fonts(project: Path) -> dict[tuple[int, str], Path]:
+    """The font files the site serves, made now where they are missing."""
+    files = font_files(project)
+    _make_fonts(project, files)
+    return files
+
+
+def start(sources: list[str], project: Path) -> Callable[[], dict[str, Path]]:
+    """Begin making what the cache lacks (the font parts, and each diagram not drawn before) beside
+    the rest of the build, and return the function that waits for it: each Mermaid source -> the
+    file holding its SVG (pages take their SVG from it when they are written, so no build holds every
+    diagram in memory). What can refuse at once does so here: DrawingUnavailable when Merman is not
+    installed, UnsafeCache; a diagram Merman cannot draw raises when waited for.
+
+    Merman lays out in Rust, without Python's lock: on a second core the drawing costs the build
+    little more than the time its measuring calls take."""
+    fonts = font_files(project)
+    files: dict[str, Path] = {}
+    missing: list[tuple[str, str]] = []
+    cache = None
+    if sources:
+        try:
+            versions = [metadata.version(name) for name in ("merman", "uharfbuzz")]
+        except metadata.PackageNotFoundError as absent:
+            raise DrawingUnavailable(f"{absent} is not installed (pip install -r requirements.txt)") from None
+        key_parts = [json.dumps([versions, SETTINGS, _LIMITS]).encode(),
+                     *((project / path).read_bytes() for path in FONT_FILES.values()),
+                     Path(__file__).read_bytes(), Path(fontmetrics.__file__).read_bytes()]
+        salt = hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in key_parts)).hexdigest()[:16]
+        cache = private_folder(cache_root() / "diagrams" / salt)
+        files = {source: cache / f"{hashlib.sha256(source.encode()).hexdigest()}.svg" for source in dict.fromkeys(sources)}
+        missing = [(file.stem, source) for source, file in files.items() if not _safe_file(file)]
+    if not missing and all(f.is_file() for f in fonts.values()):
+        return lambda: files
+
+    def work() -> dict[str, Path]:
+        _make_fonts(project, fonts)
+        if missing:
+            renderer = _Renderer({w: [f for (weight, _), f in fonts.items() if weight == w] for w, _ in fonts})
+            for key, source in missing:
+                svg = slim(renderer.svg(source, "d" + key[:12]))  # its own id: two diagrams on a page never clash
+                problem = unsafe(svg)
+                if problem:  # Merman itself wrote it: a new version must be looked at before use
+                    raise DrawingUnavailable(f"Merman drew an SVG outside what pages accept ({problem})")
+                target = cache / f"{key}.svg"
+                temporary = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+                temporary.write_text(svg, encoding="utf-8")
+                temporary.replace(target)  # whole or not at all: a build stopped half-way leaves no torn file
+        return files
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="livingtheory-drawing")
+    job = pool.submit(work)
+    pool.shutdown(wait=False)  # the thread ends with its one job
+    return job.result
 
 
 def draw(sources: list[str], project: Path) -> dict[str, Path]:
-    """Each Mermaid source -> the file holding its SVG (pages take their SVG from it when they are
-    written, so no build holds every diagram in memory). Draws only what the cache lacks, or holds
-    unsafely; raises DrawingUnavailable when Merman is not installed or cannot draw a source."""
-    served = served_fonts(project)
-    fonts = list(served.values())
-    try:
-        versions = [metadata.version(name) for name in ("merman", "uharfbuzz")]
-    except metadata.PackageNotFoundError as missing:
-        raise DrawingUnavailable(f"{missing} is not installed (pip install -r requirements.txt)") from None
-    key_parts = [json.dumps([versions, SETTINGS, _LIMITS]).encode(), *(f.read_bytes() for f in fonts),
-                 Path(__file__).read_bytes(), Path(fontmetrics.__file__).read_bytes()]
-    salt = hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in key_parts)).hexdigest()[:16]
-    cache = private_folder(cache_root() / "diagrams" / salt)
-    files = {source: cache / f"{hashlib.sha256(source.encode()).hexdigest()}.svg" for source in dict.fromkeys(sources)}
-    missing = [(file.stem, source) for source, file in files.items() if not _safe_file(file)]
-    if missing:
-        renderer = _Renderer({w: [f for (weight, _), f in served.items() if weight == w] for w, _ in served})
-        for key, source in missing:
-            svg = slim(renderer.svg(source, "d" + key[:12]))  # its own id: two diagrams on a page never clash
-            problem = unsafe(svg)
-            if problem:  # Merman itself wrote it: a new version must be looked at before use
-                raise DrawingUnavailable(f"Merman drew an SVG outside what pages accept ({problem})")
-            target = cache / f"{key}.svg"
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(svg, encoding="utf-8")
-            temporary.replace(target)  # whole or not at all: a build stopped half-way leaves no torn file
-    return files
+    """Each Mermaid source -> the file holding its SVG, drawn now where the cache lacks it."""
+    return start(sources, project)()
 
 
 _CHECKED_FILES: dict[Path, tuple] = {}  # file -> its stamp when found safe: a server's rebuilds check once

@@ -57,7 +57,8 @@ class GeneratedSite:
     state: EditionState  # the edition this build is, or the draft of the next
     credits: Credits  # who the live theory credits, for hand-written pages' citations
     not_drawn: str | None = None  # why diagrams are left to the reader's browser (None: they are inline SVG)
-    drawn: dict[str, Path] = field(default_factory=dict)  # Mermaid source -> its SVG file
+    drawn: dict[str, Path] = field(default_factory=dict)  # Mermaid source -> its SVG file, once ready()
+    pending: Callable[[], dict[str, Path]] | None = None  # the drawing and font parts being made (drawing.start)
     problems: list[Problem] = field(default_factory=list)  # a preview's (generate(preview=True)): never published
 
     def __post_init__(self):
@@ -72,9 +73,20 @@ class GeneratedSite:
         """The page as a docs tree holds it: front matter and its body with every part in place."""
         return front_matter(page.front) + self.fill(page.path, page.body)
 
+    def ready(self) -> None:
+        """Wait for the diagrams and font parts being made beside the build (before the site's
+        files are copied or a diagram is put in a page); a diagram that cannot be drawn refuses here."""
+        if self.pending is not None:
+            try:
+                self.drawn = self.pending()
+            except drawing.DrawingUnavailable as why:
+                raise CannotBuild(f"the diagrams could not be drawn: {why}") from None
+            self.pending = None
+
     def _html(self, page: Page, part) -> str:
         if not isinstance(part, Diagram):
             return part
+        self.ready()
         if self.not_drawn:  # the reader's browser draws it: Material's own Mermaid support, from this site
             script = html.escape(self.site.file_href(addresses.MERMAID, page.path))
             return f'<script src="{script}"></script><pre class="mermaid"><code>{html.escape(part.source)}</code></pre>'
@@ -193,14 +205,16 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     sources = [d.source for page in pages for d in page.diagrams]
     static = bool(os.environ.get("CI")) if static is None else static
     try:
-        if not draw:
-            raise drawing.DrawingUnavailable("not asked to")
-        generated.drawn = drawing.draw(sources, project) if sources else {}
-    except drawing.DrawingUnavailable as why:
-        if static and draw:
-            raise StaticDrawingRequired(f"diagrams must be drawn as SVG for a published build, and {why}") from None
-        generated.not_drawn = str(why)
-        generated.assets.append((addresses.MERMAID, project / drawing.MERMAID))
+        try:
+            if not draw:
+                raise drawing.DrawingUnavailable("not asked to")
+            generated.pending = drawing.start(sources, project)
+        except drawing.DrawingUnavailable as why:
+            if static and draw:
+                raise StaticDrawingRequired(f"diagrams must be drawn as SVG for a published build, and {why}") from None
+            generated.not_drawn = str(why)
+            generated.assets.append((addresses.MERMAID, project / drawing.MERMAID))
+            generated.pending = drawing.start([], project)  # the font parts, all the same
     except drawing.UnsafeCache as unsafe:
         raise CannotBuild(str(unsafe)) from None
     return generated
@@ -224,6 +238,7 @@ def site_settings(study: Study, based_on: Source) -> dict[str, Markup]:
 
 def write_docs(site: GeneratedSite, out: Path) -> None:
     """Every generated page, file and asset under out/, as a builder reads a docs folder."""
+    site.ready()
     for page in site.pages:
         _write(out, page.path, lambda f, text=site.markdown(page): f.write(text))
     for download in (*site.citations, *site.data):

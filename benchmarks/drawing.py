@@ -71,7 +71,11 @@ def mermaid_chromium(items: list[str]) -> list[str]:
         page.add_script_tag(path=str(REPO / drawing.MERMAID))
         page.evaluate("document.fonts.load(\"16px 'Atkinson Hyperlegible'\")")
         svgs = page.evaluate("""async ([items, settings]) => { mermaid.initialize(settings); const out = [];
-            for (const [i, s] of items.entries()) { const {svg} = await mermaid.render('c' + i, s); out.push(svg); }
+            const box = document.getElementById('out');
+            for (const [i, s] of items.entries()) {
+              const {svg} = await mermaid.render('c' + i, s, box); box.innerHTML = svg;
+              out.push(new XMLSerializer().serializeToString(box.querySelector('svg'))); box.innerHTML = '';
+            }
             return out; }""", [items, settings])
         browser.close()
     return svgs

@@ -1,6 +1,7 @@
 """Benchmark: building the site from N CMOCs in YAML vs the same pages as hand-written Markdown.
 
     python benchmarks/run.py [N ...]        (default: 12 100 1000 5000; `make benchmark`)
+    python benchmarks/run.py --baseline     (also the code before issues 9 to 12, built again: slow)
     python benchmarks/run.py --report       (docs/benchmark.md again from benchmarks/results.json)
     python benchmarks/run.py --hostile      (only the hostile records' rows again)
 
@@ -480,13 +481,14 @@ if __name__ == "__main__":
         (REPO / "docs" / "benchmark.md").write_text(with_maps(report(saved["sizes"], saved["real_max_cmoc_page_kb"],
                                                                      saved["hostile"], saved["readers"])))
         sys.exit(0)
-    sizes = [int(a) for a in sys.argv[1:]] or [12, 100, 1000, 5000]
+    with_baseline = "--baseline" in sys.argv  # the code before issues 9 to 12, built again (slow)
+    sizes = [int(a) for a in sys.argv[1:] if a != "--baseline"] or [12, 100, 1000, 5000]
     hostile = hostile_checks()
     readers = [reader(n) for n in (12, 100, 1000) if n <= max(sizes)]
     for row in readers:
         print(row, flush=True)
     results = run(sizes)
-    before = baseline(sizes)
+    before = baseline(sizes) if with_baseline else {}
     for row in results:
         if row["n"] in before:
             row["baseline"] = before[row["n"]]

@@ -140,3 +140,45 @@ def test_a_planted_svg_in_the_cache_is_drawn_again_not_served(cache):
     os.utime(file, ns=(1, 1))
     again = drawing.draw([source], REPO)[source]
     assert "<script" not in again.read_text() and drawing.unsafe(again.read_text()) is None
+
+
+def _many(n: int) -> list[str]:
+    """n distinct CMOC-shaped diagrams: more than the build draws in its own process."""
+    first = _sources()[0]
+    return [first.replace("accTitle: CMOC", f"accTitle: Copy {i} of CMOC", 1) for i in range(n)]
+
+
+def test_a_cold_build_draws_in_a_worker_beside_it(cache):
+    """More diagrams than an edit makes go to a worker process; what it writes is what pages take."""
+    sources = _many(drawing._AT_ONCE + 5)
+    made = drawing.Drawing(REPO)
+    assert made._pool is not None  # the font parts were missing: the worker started with the build
+    made.draw(sources)
+    files = made.wait()
+    assert set(files) == set(sources) and all(drawing.unsafe(f.read_text()) is None for f in files.values())
+    assert all(f.is_file() for f in drawing.font_files(REPO).values())
+    again = drawing.Drawing(REPO)
+    again.draw(sources)
+    assert again._pool is None and again.wait() == files  # warm: nothing to make, no worker
+
+
+def test_where_a_worker_cannot_start_the_build_makes_it_itself(cache, monkeypatch):
+    from concurrent.futures import BrokenExecutor, Future
+
+    class Broken:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def submit(self, *args):
+            job = Future()
+            job.set_exception(BrokenExecutor("no worker here"))
+            return job
+
+        def shutdown(self, wait=True):
+            pass
+    monkeypatch.setattr(drawing, "ProcessPoolExecutor", Broken)
+    sources = _many(drawing._AT_ONCE + 1)
+    made = drawing.Drawing(REPO)
+    made.draw(sources)
+    files = made.wait()
+    assert all(f.is_file() for f in files.values()) and all(f.is_file() for f in drawing.font_files(REPO).values())

@@ -3,9 +3,9 @@ JavaScript and a diagram is there in the first paint, with JavaScript off, on pa
 
 Merman (a Rust port of Mermaid's parser, layout and SVG, from PyPI) draws each diagram without a
 browser, its labels measured in the site's own font (`fontmetrics`: HarfBuzz, as browsers shape
-text), so that boxes are sized for the text a reader sees (decision 20). Each SVG is kept in a
-cache keyed on its source and on everything that shapes it (Merman, the font, the settings, these
-files), so a rebuild draws only what changed. The cache is a folder only the building user can
+text), so that boxes are sized for the text a reader sees (decision 20), in a worker beside the
+build (`Drawing`). Each SVG is kept in a cache keyed on its source and on everything that shapes it
+(Merman, the font, the settings, these files), so a rebuild draws only what changed. The cache is a folder only the building user can
 write; an SVG is checked against an allow-list of what Mermaid writes before a page takes it (a
 planted file cannot run a script).
 """
@@ -13,26 +13,28 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import stat
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
 from lxml import etree
 
-from . import addresses, fontmetrics
+from . import fontmetrics
 
 FONT_FILES = fontmetrics.FONT_FILES
 FONT_FAMILY = "Atkinson Hyperlegible"
-MERMAID = "node_modules/mermaid/dist/mermaid.min.js"  # only where a build is asked not to draw (draw=False)
+MERMAID = "node_modules/mermaid/dist/mermaid.min.js"  # for the reader's browser, where a build cannot draw
 # Mermaid's site configuration. Labels as HTML; sizes in CSS px. Labels wrap at 120 px, so that a
 # CMOC with a circumstance beside it (two columns) keeps 12 px text at 390 px.
-SETTINGS = {"theme": "default", "look": "classic", "htmlLabels": True, "fontFamily": f"'{FONT_FAMILY}', sans-serif", "fontSize": 16,
-            "flowchart": {"useMaxWidth": True, "htmlLabels": True, "wrappingWidth": 120}}
+# "classic": Mermaid 11's look (Merman's default is Mermaid 12's "neo").
+SETTINGS = {"theme": "default", "look": "classic", "htmlLabels": True, "fontFamily": f"'{FONT_FAMILY}', sans-serif",
+            "fontSize": 16, "flowchart": {"useMaxWidth": True, "htmlLabels": True, "wrappingWidth": 120}}
 # A diagram may be as large as the theory makes it (a map of thousands of CMOCs), never larger than this.
 _LIMITS = {"max_source_bytes": 16 * 1024 * 1024, "max_model_text_bytes": 16 * 1024 * 1024,
            "max_model_items": 1_000_000, "max_layout_work_units": 2_000_000_000, "max_svg_elements": 4_000_000,
@@ -40,7 +42,8 @@ _LIMITS = {"max_source_bytes": 16 * 1024 * 1024, "max_model_text_bytes": 16 * 10
 
 
 class DrawingUnavailable(RuntimeError):
-    """No browser to draw with: say so, and the site falls back to drawing in the reader's browser."""
+    """Nothing to draw with (Merman not installed here): say so, and the site falls back to drawing
+    in the reader's browser (a published build refuses instead)."""
 
 
 class UnsafeCache(RuntimeError):
@@ -98,58 +101,92 @@ def served_fonts(project: Path) -> dict[tuple[int, str], Path]:
     return files
 
 
-def start(sources: list[str], project: Path) -> Callable[[], dict[str, Path]]:
-    """Begin making what the cache lacks (the font parts, and each diagram not drawn before) beside
-    the rest of the build, and return the function that waits for it: each Mermaid source -> the
-    file holding its SVG (pages take their SVG from it when they are written, so no build holds every
-    diagram in memory). What can refuse at once does so here: DrawingUnavailable when Merman is not
-    installed, UnsafeCache; a diagram Merman cannot draw raises when waited for.
+_AT_ONCE = 40  # diagrams drawn in the build's own process; more go to a worker beside it (about 5 ms each)
 
-    Merman lays out in Rust, without Python's lock: on a second core the drawing costs the build
-    little more than the time its measuring calls take."""
-    fonts = font_files(project)
-    files: dict[str, Path] = {}
-    missing: list[tuple[str, str]] = []
-    cache = None
-    if sources:
+
+class Drawing:
+    """What the cache lacks, made beside the build, in another process on another core (Merman,
+    HarfBuzz and fontTools never wait for the build's Python, nor it for them): begun with the font
+    parts when the build starts (`Drawing(project)`), given the diagrams once the pages are written
+    (`draw`); `wait()` gives each Mermaid source's file (pages take their SVG from it when they are
+    written, so no build holds every diagram in memory). What can refuse at once does so when it is
+    asked (UnsafeCache; DrawingUnavailable when Merman is not installed); a diagram Merman cannot
+    draw raises when waited for. `beside=False` makes everything in this process, when asked."""
+
+    def __init__(self, project: Path, *, beside: bool = True):
+        self.project, self.beside = project, beside
+        self.fonts = font_files(project)
+        self.files: dict[str, Path] = {}
+        self._pool: Executor | None = None
+        self._jobs: list = []
+        if not all(f.is_file() for f in self.fonts.values()):  # a cold build: the worker starts now
+            self._submit(_make_fonts, project, self.fonts)
+
+    def draw(self, sources: list[str]) -> None:
+        if not sources:
+            return
         try:
             versions = [metadata.version(name) for name in ("merman", "uharfbuzz")]
         except metadata.PackageNotFoundError as absent:
             raise DrawingUnavailable(f"{absent} is not installed (pip install -r requirements.txt)") from None
         key_parts = [json.dumps([versions, SETTINGS, _LIMITS]).encode(),
-                     *((project / path).read_bytes() for path in FONT_FILES.values()),
+                     *((self.project / path).read_bytes() for path in FONT_FILES.values()),
                      Path(__file__).read_bytes(), Path(fontmetrics.__file__).read_bytes()]
         salt = hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in key_parts)).hexdigest()[:16]
         cache = private_folder(cache_root() / "diagrams" / salt)
-        files = {source: cache / f"{hashlib.sha256(source.encode()).hexdigest()}.svg" for source in dict.fromkeys(sources)}
-        missing = [(file.stem, source) for source, file in files.items() if not _safe_file(file)]
-    if not missing and all(f.is_file() for f in fonts.values()):
-        return lambda: files
+        self.files = {source: cache / f"{hashlib.sha256(source.encode()).hexdigest()}.svg"
+                      for source in dict.fromkeys(sources)}
+        missing = [(file.stem, source) for source, file in self.files.items() if not _safe_file(file)]
+        if len(missing) > _AT_ONCE or self._jobs:
+            self._submit(_make, self.project, self.fonts, missing, cache)
+        elif missing:  # an edit's few diagrams (`make serve`): drawn now, sooner than a worker starts
+            _make(self.project, self.fonts, missing, cache)
 
-    def work() -> dict[str, Path]:
-        _make_fonts(project, fonts)
-        if missing:
-            renderer = _Renderer({w: [f for (weight, _), f in fonts.items() if weight == w] for w, _ in fonts})
-            for key, source in missing:
-                svg = slim(renderer.svg(source, "d" + key[:12]))  # its own id: two diagrams on a page never clash
-                problem = unsafe(svg)
-                if problem:  # Merman itself wrote it: a new version must be looked at before use
-                    raise DrawingUnavailable(f"Merman drew an SVG outside what pages accept ({problem})")
-                target = cache / f"{key}.svg"
-                temporary = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-                temporary.write_text(svg, encoding="utf-8")
-                temporary.replace(target)  # whole or not at all: a build stopped half-way leaves no torn file
-        return files
+    def wait(self) -> dict[str, Path]:
+        try:
+            for job, work, args in self._jobs:
+                try:
+                    job.result()
+                except BrokenExecutor:  # the worker could not start here (a script read from stdin): in this process
+                    work(*args)
+        finally:
+            self._jobs = []
+            if self._pool is not None:
+                self._pool.shutdown(wait=False)  # its worker ends once its jobs are done
+                self._pool = None
+        return self.files
 
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="livingtheory-drawing")
-    job = pool.submit(work)
-    pool.shutdown(wait=False)  # the thread ends with its one job
-    return job.result
+    def _submit(self, work, *args) -> None:
+        if not self.beside:
+            work(*args)
+            return
+        if self._pool is None:  # a new interpreter: safe beside a server's threads, and the build need not wait for it
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self._jobs.append((self._pool.submit(work, *args), work, args))
+
+
+def _make(project: Path, fonts: dict[tuple[int, str], Path], missing: list[tuple[str, str]], cache: Path | None) -> None:
+    """The font parts, then each missing diagram, written whole into the cache."""
+    _make_fonts(project, fonts)
+    if not missing:
+        return
+    renderer = _Renderer({w: [f for (weight, _), f in fonts.items() if weight == w] for w, _ in fonts})
+    for key, source in missing:
+        svg = slim(renderer.svg(source, "d" + key[:12]))  # its own id: two diagrams on a page never clash
+        problem = unsafe(svg)
+        if problem:  # Merman itself wrote it: a new version must be looked at before use
+            raise DrawingUnavailable(f"Merman drew an SVG outside what pages accept ({problem})")
+        target = cache / f"{key}.svg"
+        temporary = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        temporary.write_text(svg, encoding="utf-8")
+        temporary.replace(target)  # whole or not at all: a build stopped half-way leaves no torn file
 
 
 def draw(sources: list[str], project: Path) -> dict[str, Path]:
-    """Each Mermaid source -> the file holding its SVG, drawn now where the cache lacks it."""
-    return start(sources, project)()
+    """Each Mermaid source -> the file holding its SVG, drawn now, in this process, where the cache lacks it."""
+    drawing = Drawing(project, beside=False)
+    drawing.draw(sources)
+    return drawing.wait()
 
 
 _CHECKED_FILES: dict[Path, tuple] = {}  # file -> its stamp when found safe: a server's rebuilds check once
@@ -348,6 +385,3 @@ class _Renderer:
         if self._failures:
             raise self._failures[0]
         return svg
-
-
-FONT_SERVED_AS = addresses.FONT

@@ -170,15 +170,20 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     build, the docs step and every command leave it off. `cache` keeps records read between
     rebuilds of one server (read.read_folder).
 
-    Diagrams are drawn as SVG here (`drawing`); without a browser they are left to the reader's,
-    unless `static` (default: when $CI is set), which is what published builds use. `draw=False`
-    leaves them to the reader's browser (for tests of everything else)."""
+    Diagrams are drawn as SVG beside the rest of the build (`drawing.start`; `ready()` waits for
+    them); where Merman is not installed they are left to the reader's browser, unless `static`
+    (default: when $CI is set), which is what published builds use. `draw=False` leaves them to the
+    reader's browser (for tests of everything else)."""
     theory_dir = Path(theory_dir)
     project = project or theory_dir.parent
     docs_dir = docs_dir or project / "docs"
     for needed in (drawing.MERMAID, *drawing.FONT_FILES.values()):  # pinned in package-lock.json
         if not (project / needed).is_file():
             raise CannotBuild(f"{needed} is missing: run `npm ci` (or `make setup`)")
+    try:  # the font parts (and then the diagrams) made beside the rest of the build
+        drawings = drawing.Drawing(project)
+    except drawing.UnsafeCache as unsafe:
+        raise CannotBuild(str(unsafe)) from None
     loaded, problems = _checked(theory_dir, project, docs_dir, preview=preview, cache=cache)
     theory, editions = loaded.theory, loaded.editions
     state = edition_of(theory.study.version, theory_data(theory), editions)
@@ -205,18 +210,17 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     sources = [d.source for page in pages for d in page.diagrams]
     static = bool(os.environ.get("CI")) if static is None else static
     try:
-        try:
-            if not draw:
-                raise drawing.DrawingUnavailable("not asked to")
-            generated.pending = drawing.start(sources, project)
-        except drawing.DrawingUnavailable as why:
-            if static and draw:
-                raise StaticDrawingRequired(f"diagrams must be drawn as SVG for a published build, and {why}") from None
-            generated.not_drawn = str(why)
-            generated.assets.append((addresses.MERMAID, project / drawing.MERMAID))
-            generated.pending = drawing.start([], project)  # the font parts, all the same
+        if not draw:
+            raise drawing.DrawingUnavailable("not asked to")
+        drawings.draw(sources)
+    except drawing.DrawingUnavailable as why:
+        if static and draw:
+            raise StaticDrawingRequired(f"diagrams must be drawn as SVG for a published build, and {why}") from None
+        generated.not_drawn = str(why)
+        generated.assets.append((addresses.MERMAID, project / drawing.MERMAID))
     except drawing.UnsafeCache as unsafe:
         raise CannotBuild(str(unsafe)) from None
+    generated.pending = drawings.wait
     return generated
 
 

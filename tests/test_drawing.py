@@ -2,8 +2,6 @@
 in, SVG out, without a browser or a site builder; the cache it keeps; the font files it serves."""
 import os
 import re
-import stat
-from pathlib import Path
 
 import pytest
 from lxml import etree

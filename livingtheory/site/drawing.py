@@ -21,7 +21,6 @@ import threading
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
 from lxml import etree
 

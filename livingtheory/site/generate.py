@@ -58,7 +58,7 @@ class GeneratedSite:
     credits: Credits  # who the live theory credits, for hand-written pages' citations
     not_drawn: str | None = None  # why diagrams are left to the reader's browser (None: they are inline SVG)
     drawn: dict[str, Path] = field(default_factory=dict)  # Mermaid source -> its SVG file, once ready()
-    pending: Callable[[], dict[str, Path]] | None = None  # the drawing and font parts being made (drawing.start)
+    pending: Callable[[], dict[str, Path]] | None = None  # waits for the diagrams and font parts being made (drawing.Drawing)
     problems: list[Problem] = field(default_factory=list)  # a preview's (generate(preview=True)): never published
 
     def __post_init__(self):

@@ -170,7 +170,7 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     build, the docs step and every command leave it off. `cache` keeps records read between
     rebuilds of one server (read.read_folder).
 
-    Diagrams are drawn as SVG beside the rest of the build (`drawing.start`; `ready()` waits for
+    Diagrams are drawn as SVG beside the rest of the build (`drawing.Drawing`; `ready()` waits for
     them); where Merman is not installed they are left to the reader's browser, unless `static`
     (default: when $CI is set), which is what published builds use. `draw=False` leaves them to the
     reader's browser (for tests of everything else)."""

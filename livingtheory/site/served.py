@@ -21,7 +21,7 @@ _PLAIN = {addresses.FAVICON: "favicon.svg"}
 
 def files(project: Path) -> list[tuple[str, Path]]:
     """(address in the site, file) for every file the site serves besides pages and downloads (the
-    font parts are made by `drawing.start`, beside the rest of the build)."""
+    font parts are made by `drawing.Drawing`, beside the rest of the build)."""
     served = [(addresses.FONT.format(weight=weight, subset=subset), path)
               for (weight, subset), path in drawing.font_files(project).items()]
     served += [(address, _minified(ASSETS / name)) for address, name in _OWN.items()]

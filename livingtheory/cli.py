@@ -184,7 +184,7 @@ def _release(args) -> int:
     from .records.data import plain, theory_data, theory_json
     from .records.editions import diff, freeze, load_editions
     from .records.model import version_key
-    from .site.addresses import all_pages
+    from .web.addresses import all_pages
     from .site.config import publication_settings, repository_of
     theory = check_theory(args.theory_dir)
     project, folder = args.theory_dir.parent, args.theory_dir.parent / "editions"

@@ -20,8 +20,8 @@ import markdown
 import yaml
 from lxml import html as lxml_html
 
-from livingtheory.site import addresses
-from livingtheory.site.addresses import Addresses
+from livingtheory.web import addresses
+from livingtheory.web.addresses import Addresses
 
 REPO = Path(__file__).resolve().parent.parent
 _CONFIG = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)  # !ENV tags read as text

@@ -336,7 +336,7 @@ def test_refused_markdown_rendered_anyway_stays_inert(browser, tmp_path):
     from dataclasses import replace
 
     from livingtheory import load_theory
-    from livingtheory.site.addresses import Addresses
+    from livingtheory.web.addresses import Addresses
     from livingtheory.site.generate import GeneratedSite, write_docs
     from livingtheory.site.pages import render_site
 

@@ -37,8 +37,18 @@ def test_records_depend_on_nothing_downstream():
                 (path.relative_to(REPO), name)
 
 
+def test_the_outputs_and_the_web_stage_never_import_the_site():
+    """Addresses, page text and records' names are a stage of their own (web/), which the site and
+    the outputs both stand on: the outputs never reach up into the site, nor web/ past the records."""
+    for path in (CORE / "outputs").rglob("*.py"):
+        assert not [n for n in _imports(path) if n.startswith("livingtheory.site")], path.relative_to(REPO)
+    for path in (CORE / "web").rglob("*.py"):
+        assert all(n.startswith(("livingtheory.records", "livingtheory.web")) for n in _imports(path)), \
+            path.relative_to(REPO)
+
+
 def test_the_site_never_imports_the_contributors_tools():
-    for path in [*(CORE / "site").rglob("*.py"), *(CORE / "outputs").rglob("*.py")]:
+    for path in [*(CORE / "site").rglob("*.py"), *(CORE / "outputs").rglob("*.py"), *(CORE / "web").rglob("*.py")]:
         assert not [n for n in _imports(path) if n.startswith("livingtheory.contrib")], path.relative_to(REPO)
 
 

@@ -9,7 +9,7 @@ from lxml import etree
 from conftest import FIXTURE, REPO
 from livingtheory import generate, load_theory
 from livingtheory.site import diagrams, drawing, fontmetrics, served
-from livingtheory.site.addresses import Addresses
+from livingtheory.web.addresses import Addresses
 
 SVG = "{http://www.w3.org/2000/svg}"
 

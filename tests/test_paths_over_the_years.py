@@ -16,7 +16,7 @@ import yaml
 import site_invariants as invariants
 from conftest import FIXTURE, REPO
 from livingtheory import generate
-from livingtheory.site import addresses
+from livingtheory.web import addresses
 
 TODAY = "2026-11-30"
 

@@ -9,7 +9,7 @@ from lxml import html as lxml_html
 from conftest import FIXTURE, REPO, build, make_project
 from livingtheory import load_theory
 from livingtheory.site import evidence
-from livingtheory.site.addresses import all_pages
+from livingtheory.web.addresses import all_pages
 from livingtheory.site.pages import PUBLISHED, render_site
 
 FIXED = load_theory(FIXTURE / "theory")

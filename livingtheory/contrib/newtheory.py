@@ -15,7 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ..site.addresses import slug
+from ..web.addresses import slug
 
 STARTER = Path(__file__).parent / "starter"
 # This project's own: its theory and editions, its history, its measurements and decisions.

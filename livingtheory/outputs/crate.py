@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from ..records.editions import Edition
 from ..records.model import CONTRADICTS, NOT_TRIGGERED, RETIRED, version_key
-from ..site import addresses
+from ..web import addresses
 
 RO_CRATE = "https://w3id.org/ro/crate/1.3"
 METADATA = "ro-crate-metadata.json"

@@ -8,7 +8,7 @@ import json
 from typing import Callable, Iterable, TextIO
 
 from . import citation
-from ..site import addresses
+from ..web import addresses
 from ..records.data import write_theory_json
 from ..records.model import DIRECTIONS, SUPPORTS, ProgrammeTheory
 from ..records.schema import KINDS, schema_path

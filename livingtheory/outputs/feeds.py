@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 from ..records.editions import Edition, EditionState
 from ..records.model import Cmoc, ProgrammeTheory, version_key
-from ..site import addresses
+from ..web import addresses
 
 ATOM = "http://www.w3.org/2005/Atom"
 THEORY_FEED = "feeds/theory.xml"
@@ -92,7 +92,7 @@ def theory_feed(theory: ProgrammeTheory, *, site_url: str, editions: list[Editio
                 "summary": f"Edition {edition.version} of {theory.study.title}, released {edition.released}, frozen "
                            "at its own address.", "order": (version_key(edition.version), 10**9)}
                for edition in editions]
-    from ..site.assembly import name_of
+    from ..web.names import name_of
     for record in (*theory.cmocs, *theory.quotes, *theory.outcomes, *theory.services, *theory.sources,
                    *theory.theories, *theory.content):
         entries += _history_entries(record, site_url, editions, fallback, name_of(record))

@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader
 from lxml import html as lxml_html
 
 from ..records.model import ProgrammeTheory
-from ..site import addresses
+from ..web import addresses
 
 CHROMIUM = os.environ.get("LIVINGTHEORY_CHROMIUM", "/usr/bin/chromium")
 

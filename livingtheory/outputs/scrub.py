@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..site.encode import page_text
+from ..web.encode import page_text
 
 TEXT_FILES = (".html", ".htm", ".json", ".csv", ".xml", ".txt", ".md", ".bib", ".ris", ".js", ".cff")
 UNSCRUBBABLE = (".pdf", ".zip", ".epub", ".docx")  # compressed documents: made again from the scrubbed pages

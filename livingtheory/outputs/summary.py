@@ -16,7 +16,7 @@ from ..problems import TheoryInvalid
 from ..records.data import theory_data
 from ..records.editions import KINDS, Edition, diff
 from ..records.loader import load_theory
-from ..site import addresses
+from ..web import addresses
 
 
 def literal(text) -> str:

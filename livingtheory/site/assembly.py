@@ -17,9 +17,10 @@ from typing import Callable, Union
 from markupsafe import Markup
 
 from ..records import recordtext
-from ..records.model import Cmoc, Outcome, ProgrammeTheory, Quote, Service, Source, SubstantiveTheory
-from . import addresses
-from .encode import inert, page_text
+from ..records.model import ProgrammeTheory
+from ..web import addresses
+from ..web.encode import inert, page_text
+from ..web.names import name_of
 
 
 @dataclass(frozen=True)
@@ -160,16 +161,3 @@ class PageContext:
 
     def edit(self, source: str | None) -> str | None:
         return f"{self.edit_base}{source}" if (self.edit_base and source) else None
-
-
-def name_of(record) -> str:
-    """How a page names a record in a link."""
-    if isinstance(record, Cmoc):
-        return f"CMOC {record.number}"
-    if isinstance(record, Service):
-        return record.name
-    if isinstance(record, Quote):
-        return f"quote {record.id}"
-    if isinstance(record, (Outcome, SubstantiveTheory, Source)):
-        return record.name
-    return record.title

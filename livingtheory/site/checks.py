@@ -9,7 +9,7 @@ from ..problems import Problem
 from ..records import recordtext
 from ..records.model import ProgrammeTheory
 from ..records.yamlsource import locate
-from . import addresses
+from ..web import addresses
 from .assembly import Page
 
 

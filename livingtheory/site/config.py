@@ -72,7 +72,7 @@ PREVIEW_CONFIG = "mkdocs.preview.yml"  # how a pull request's preview is built (
 def preview_addresses(project: Path):
     """The address scheme of a pull request's preview (its pages as .html files: it opens from disk),
     as the preview's config sets it: the change summary's links are made with it."""
-    from .addresses import Addresses
+    from ..web.addresses import Addresses
     path = project / PREVIEW_CONFIG
     config = read_config(path) if path.is_file() else {}
     directory_urls = config.get("use_directory_urls", True)

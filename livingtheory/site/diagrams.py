@@ -10,7 +10,8 @@ import re
 from typing import Callable
 
 from ..records.model import RETIRED, Cmoc, Outcome, ProgrammeTheory
-from . import addresses, evidence
+from ..web import addresses
+from . import evidence
 from .assembly import Diagram
 
 Href = Callable[[str], str]  # a docs path -> its URL from the page that shows the diagram

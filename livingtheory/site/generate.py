@@ -28,11 +28,12 @@ from ..records.data import theory_data
 from ..records.editions import Edition, EditionState, edition_of
 from ..records.loader import Loaded, load
 from ..records.model import ProgrammeTheory, Source, Study
-from . import addresses, checks, drawing, served
+from ..web import addresses
+from . import checks, drawing, served
 from .preview import panel, preview_pages
-from .addresses import Addresses
+from ..web.addresses import Addresses
 from .assembly import Diagram, Page, fill, front_matter
-from .encode import theme_text
+from ..web.encode import theme_text
 from .pages import PUBLISHED, cited_page, render_site
 
 

@@ -19,10 +19,11 @@ from typing import Callable
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import addresses, diagrams, evidence, reference
-from .addresses import Addresses, page_of
+from ..web import addresses
+from ..web.addresses import Addresses, page_of
+from . import diagrams, evidence, reference
 from .assembly import Page, PageContext, name_of
-from .encode import attribute_url, markdown_url, page_text
+from ..web.encode import attribute_url, markdown_url, page_text
 from ..outputs import citation, crate, feeds
 from ..outputs.citation import Citation, Credits
 from ..records import editions as editions_, recordtext

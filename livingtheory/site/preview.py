@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader
 
 from ..problems import Problem
 from ..records.model import ProgrammeTheory
-from . import addresses
+from ..web import addresses
 from .assembly import Page
 
 # Where the page of a record in each folder is.

@@ -10,7 +10,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from . import addresses, drawing
+from ..web import addresses
+from . import drawing
 
 ASSETS = Path(__file__).parent / "assets"
 # served as -> source, minified (rjsmin, rcssmin): comments and spaces are bytes a phone loads for nothing

@@ -832,3 +832,16 @@ def test_a_first_visit_fetches_search_only_when_the_reader_uses_it(browser, site
     assert [u for u in fetched if "search_index.json" in u] and [u for u in fetched if "/workers/search" in u]
     assert v.errors == [] and v.foreign == []
     v.close()
+
+
+def test_on_a_phone_no_line_of_the_maps_list_starts_with_a_separator(visit):
+    """Each CMOC's chain is drawn as boxes on a phone, so what follows it starts a line of its own:
+    never with the "; " that joins it to the chain on a wide screen."""
+    for width in (390, 1280):
+        v = visit("map/", viewport={"width": width, "height": 844})
+        lines = v.page.evaluate("""() => [...document.querySelectorAll('article li')].filter(li => li.offsetParent)
+            .flatMap(li => li.innerText.split('\\n')).map(line => line.trim()).filter(Boolean)""")
+        assert lines and not [line for line in lines if line.startswith(";")], (width, lines[:5])
+        if width == 1280:  # on a wide screen the chain is a line of text, joined to what follows
+            assert any("; evidence:" in line for line in lines)
+        v.close()

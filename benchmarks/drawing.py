@@ -45,8 +45,7 @@ def merman_plain(items: list[str]) -> list[str]:
 
 
 def merman_harfbuzz(items: list[str]) -> list[str]:
-    served = drawing.served_fonts(REPO)
-    renderer = drawing._Renderer({w: [f for (weight, _), f in served.items() if weight == w] for w in fontmetrics.FONT_FILES})
+    renderer = drawing._Renderer(drawing.served_fonts(REPO))
     return [drawing.slim(renderer.svg(s, f"h{i}")) for i, s in enumerate(items)]
 
 

@@ -62,8 +62,7 @@ def test_a_page_carries_only_what_its_diagram_uses(cache):
     """Markers, filters and style rules no element uses are left out (a CMOC's diagram less than
     half what the renderer writes), and the rules of the classes used are all kept."""
     source = _sources()[0]
-    drawn = drawing._Renderer({w: [f for (weight, _), f in drawing.served_fonts(REPO).items() if weight == w]
-                               for w in fontmetrics.FONT_FILES}).svg(source, "dtest")
+    drawn = drawing._Renderer(drawing.served_fonts(REPO)).svg(source, "dtest")
     slim = drawing.slim(drawn)
     assert len(slim) < len(drawn) / 2
     for used in ("context", "mechanism", "outcome", "flowchart-link", "label"):
@@ -83,8 +82,7 @@ def test_a_fault_in_measuring_text_stops_the_build_instead_of_drawing_with_other
 def test_labels_wrap_as_the_browser_wraps_them():
     """Widths in the served font: a short label on one line at its own width, a long one wrapped
     at spaces in the label's width, a hard line break kept, text the font lacks left to the renderer."""
-    font = fontmetrics.SiteFont({w: [f for (weight, _), f in drawing.served_fonts(REPO).items() if weight == w]
-                                 for w in fontmetrics.FONT_FILES})
+    font = fontmetrics.SiteFont(drawing.served_fonts(REPO))
     short, lines = font.wrapped("Hope", 16, 120)
     assert lines == 1 and 30 < short < 50
     width, lines = font.wrapped("Reducing experienced (instigated by others) stigma", 16, 120)
@@ -116,7 +114,7 @@ def test_the_served_fonts_are_the_parts_the_stylesheet_declares(cache):
 
 
 def test_the_site_serves_its_own_script_and_styles_minified(cache):
-    files = dict(served.files(REPO))
+    files = dict(served.files(drawing.font_files(REPO)))
     for address in ("assets/javascripts/site.js", "assets/javascripts/explorer.js", "assets/stylesheets/site.css",
                     "assets/javascripts/search-on-use.js"):
         text, source = files[address].read_text(), (served.ASSETS / files[address].name.split("-", 1)[1]).read_text()

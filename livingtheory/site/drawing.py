@@ -5,9 +5,9 @@ Merman (a Rust port of Mermaid's parser, layout and SVG, from PyPI) draws each d
 browser, its labels measured in the site's own font (`fontmetrics`: HarfBuzz, as browsers shape
 text), so that boxes are sized for the text a reader sees (decision 20), in a worker beside the
 build (`Drawing`). Each SVG is kept in a cache keyed on its source and on everything that shapes it
-(Merman, the font, the settings, these files), so a rebuild draws only what changed. The cache is a folder only the building user can
-write; an SVG is checked against an allow-list of what Mermaid writes before a page takes it (a
-planted file cannot run a script).
+(Merman, the font, the settings, these files), so a rebuild draws only what changed. The cache is a
+folder only the building user can write; an SVG is checked against an allow-list of what Mermaid
+writes before a page takes it (a planted file cannot run a script).
 """
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def private_folder(path: Path) -> Path:
 
 def font_files(project: Path) -> dict[tuple[int, str], Path]:
     """Where the font files the site serves are kept, by (weight, subset): the pinned font without
-    hinting, in the two unicode-range parts site.css declares (`start` makes them once)."""
+    hinting, in the two unicode-range parts site.css declares (`Drawing` makes them once)."""
     files = {}
     for weight, path in FONT_FILES.items():
         source = project / path
@@ -169,7 +169,7 @@ def _make(project: Path, fonts: dict[tuple[int, str], Path], missing: list[tuple
     _make_fonts(project, fonts)
     if not missing:
         return
-    renderer = _Renderer({w: [f for (weight, _), f in fonts.items() if weight == w] for w, _ in fonts})
+    renderer = _Renderer(fonts)
     for key, source in missing:
         svg = slim(renderer.svg(source, "d" + key[:12]))  # its own id: two diagrams on a page never clash
         problem = unsafe(svg)
@@ -335,7 +335,7 @@ def unsafe(svg: str) -> str | None:
 class _Renderer:
     """One Merman engine for a build, its labels measured in the site's font."""
 
-    def __init__(self, fonts: dict[int, list[Path]]):
+    def __init__(self, fonts: dict[tuple[int, str], Path]):
         try:
             import merman
         except ImportError as err:

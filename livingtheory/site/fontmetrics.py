@@ -25,11 +25,16 @@ FONT_FILES = {weight: f"node_modules/@fontsource/atkinson-hyperlegible/files/atk
 SUBSETS = {"": "U+0000-00A0,U+00AB,U+00B7,U+00BB,U+2000-206F,U+20AC,U+2122,U+2212,U+FEFF,U+FFFD",
            "-more": "U+00A1-00AA,U+00AC-00B6,U+00B8-00BA,U+00BC-024F,U+02B0-036F,U+2190-21FF,U+2215"}
 SLACK = 1.01  # a browser's rounding never makes a line longer than this
+
+
 class SiteFont:
     """The site's font, by weight: widths of text in CSS px, and labels wrapped as a browser wraps them."""
 
-    def __init__(self, served: dict[int, list[Path]]):
-        self.faces = {weight: [_face(path) for path in paths] for weight, paths in served.items()}  # as served
+    def __init__(self, served: dict[tuple[int, str], Path]):
+        """`served`: the font files by (weight, unicode-range part), as the site serves them."""
+        self.faces: dict[int, list] = {}
+        for (weight, _), path in served.items():
+            self.faces.setdefault(weight, []).append(_face(path))
 
     def width(self, text: str, size: float, weight: int = 400) -> float | None:
         """The advance of text on one line, or None when a character is in none of the subsets."""

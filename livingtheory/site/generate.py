@@ -59,7 +59,7 @@ class GeneratedSite:
     credits: Credits  # who the live theory credits, for hand-written pages' citations
     not_drawn: str | None = None  # why diagrams are left to the reader's browser (None: they are inline SVG)
     drawn: dict[str, Path] = field(default_factory=dict)  # Mermaid source -> its SVG file, once ready()
-    pending: Callable[[], dict[str, Path]] | None = None  # waits for the diagrams and font parts being made (drawing.Drawing)
+    pending: Callable[[], dict[str, Path]] | None = None  # waits for what drawing.Drawing is making
     problems: list[Problem] = field(default_factory=list)  # a preview's (generate(preview=True)): never published
 
     def __post_init__(self):
@@ -183,6 +183,7 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
             raise CannotBuild(f"{needed} is missing: run `npm ci` (or `make setup`)")
     try:  # the font parts (and then the diagrams) made beside the rest of the build
         drawings = drawing.Drawing(project)
+        assets = served.files(drawings.fonts)
     except drawing.UnsafeCache as unsafe:
         raise CannotBuild(str(unsafe)) from None
     loaded, problems = _checked(theory_dir, project, docs_dir, preview=preview, cache=cache)
@@ -201,10 +202,6 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     if found and not preview:
         raise TheoryInvalid(found)
     problems = sorted({*problems, *found})
-    try:
-        assets = served.files(project)
-    except drawing.UnsafeCache as unsafe:
-        raise CannotBuild(str(unsafe)) from None
     generated = GeneratedSite(theory.study, theory.based_on, editions, pages, citations, data, assets,
                               site_settings(theory.study, theory.based_on), addresses.navigation(theory), site_url,
                               edit_base, site, state, Credits.of(theory.study, theory.based_on), problems=problems)

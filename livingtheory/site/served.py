@@ -20,11 +20,10 @@ _OWN = {addresses.SCRIPT: "site.js", addresses.EXPLORER: "explorer.js", addresse
 _PLAIN = {addresses.FAVICON: "favicon.svg"}
 
 
-def files(project: Path) -> list[tuple[str, Path]]:
-    """(address in the site, file) for every file the site serves besides pages and downloads (the
-    font parts are made by `drawing.Drawing`, beside the rest of the build)."""
-    served = [(addresses.FONT.format(weight=weight, subset=subset), path)
-              for (weight, subset), path in drawing.font_files(project).items()]
+def files(fonts: dict[tuple[int, str], Path]) -> list[tuple[str, Path]]:
+    """(address in the site, file) for every file the site serves besides pages and downloads;
+    `fonts`: the font parts (`drawing.font_files`; `drawing.Drawing` makes them beside the build)."""
+    served = [(addresses.FONT.format(weight=weight, subset=subset), path) for (weight, subset), path in fonts.items()]
     served += [(address, _minified(ASSETS / name)) for address, name in _OWN.items()]
     served += [(address, ASSETS / name) for address, name in _PLAIN.items()]
     return served

@@ -43,7 +43,8 @@ def on_config(config: MkDocsConfig) -> None:
     try:  # the same checks and messages as `python -m livingtheory check`; nothing is built on a problem
         site = generate(theory_dir(config), site_url=site_root(config), edit_base=absolute_edit_uri(config),
                         project=project, docs_dir=Path(config.docs_dir), directory_urls=config.use_directory_urls,
-                        preview=_SERVE["preview"], cache=_SERVE["records"] if _SERVE["preview"] else None)
+                        preview=_SERVE["preview"], cache=_SERVE["records"] if _SERVE["preview"] else None,
+                        against=config.extra.get("compare_with") or None)
     except TheoryInvalid as invalid:
         raise PluginError(f"{invalid}\nRun `python -m livingtheory check` to see these without building.") from None
     except CannotBuild as cannot:

@@ -9,6 +9,7 @@ import yaml
 from lxml import html as lxml_html
 
 from conftest import make_project
+from livingtheory.records import wording
 
 BIN = Path(sys.executable).parent
 
@@ -112,8 +113,12 @@ def test_a_second_edition_leaves_the_first_untouched(tmp_path):
     fields = [li.text_content().split(":")[0].strip() for li in items[0].xpath("./ul/li")]
     assert fields == ["Title", "Statement", "Context", "Status", "Version"]
     context = items[0].xpath("./ul/li")[2]
-    assert context.xpath(".//del")[0].text_content() == "a child is matched with a similar peer"
-    assert context.xpath(".//ins")[0].text_content() == "a child is matched with a peer from their own community"
+    # Word by word: only the words that changed are marked, each saying so to a screen reader.
+    pairs = wording.changed(wording.compared("a child is matched with a similar peer",
+                                             "a child is matched with a peer from their own community"))
+    assert [d.text_content() for d in context.xpath(".//del")] == [f"removed: {a}" for a, _ in pairs if a]
+    assert [i.text_content() for i in context.xpath(".//ins")] == [f"added: {b}" for _, b in pairs if b]
+    assert " ".join(context.text_content().split()).startswith("Context: a child is matched with a ")
 
     manifest = json.loads((project / "editions/manifest.json").read_text())
     assert [e["version"] for e in manifest["editions"]] == ["1.0", "1.1"]

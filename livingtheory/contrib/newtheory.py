@@ -66,6 +66,7 @@ def new_theory(project: Path, target: Path, *, title: str, editor: tuple[str, st
         (target / relative).write_text(path.read_text(encoding="utf-8").format(**values), encoding="utf-8")
         written.append(target / relative)
     (target / "editions").mkdir()
+    (target / "editions/.gitkeep").touch()  # kept by git before the first release (the site's build watches it)
     (target / "README.md").write_text(
         f"# {' '.join(title.split())}\n\nA living programme theory, published at {site_url}.\n\n"
         "```sh\nmake serve   # set up, then build and serve the site at http://127.0.0.1:8000\n"

@@ -19,8 +19,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..problems import Problem, TheoryInvalid
+from . import recordtext, wording
 from .model import version_key
 from .references import MARKDOWN_FIELDS
+from .wording import Words
 
 MANIFEST = "manifest.json"
 # The fields a reader compares between editions, in reading order, with their names on the page.
@@ -69,6 +71,8 @@ class FieldChange:
     after: str
     terms: str = ""  # a list of named entries (a vocabulary): what was added, removed and renamed, by name
     markdown: bool = False  # before and after are record Markdown (shown rendered, never as source)
+    words: tuple[Words, ...] = ()  # word by word (text) or entry by entry (lists): what was removed and added
+    shape: str = "value"  # "text" (running text, shown word by word), "entries" (a list) or "value" (old -> new)
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ class RecordChange:
     change: str  # added, changed, removed
     title: str
     fields: tuple[FieldChange, ...] = ()
+    history: tuple[dict, ...] = ()  # the record's new history entries (what changed and why, as its editors say)
 
 
 def sha256(path: Path) -> str:
@@ -303,7 +308,7 @@ def _fields(kind: str, old: dict, new: dict) -> tuple[FieldChange, ...]:
     skipped = _NOT_COMPARED | _BOOKKEEPING.get(kind, set())
     named = COMPARED.get(kind) or _named_fields(old, new, skipped)
     markdown = _MARKDOWN.get(kind, set())
-    return tuple(replace(_field_change(label, _get(old, name), _get(new, name)), markdown=name in markdown)
+    return tuple(_field_change(label, _get(old, name), _get(new, name), markdown=name in markdown)
                  for name, label in named if not _same(_get(old, name), _get(new, name)))
 
 
@@ -335,9 +340,21 @@ def _is_entry(value: dict) -> bool:
     return "id" in value or "direction" in value or "tag" in value
 
 
-def _field_change(label: str, old, new) -> FieldChange:
-    """A changed field; a list of named entries (id and name) says what was added, removed and renamed."""
-    change = FieldChange(label, shown_value(old), shown_value(new))
+def _field_change(label: str, old, new, *, markdown: bool = False) -> FieldChange:
+    """A changed field, word by word (Markdown by its words as read: `recordtext.plain`) or entry by
+    entry; a list of named entries (id and name) says what was added, removed and renamed."""
+    change = FieldChange(label, shown_value(old), shown_value(new), markdown=markdown)
+    if isinstance(old, list) or isinstance(new, list):
+        change = replace(change, shape="entries", words=wording.entries(
+            [shown_value(v) for v in (old if isinstance(old, list) else ())],
+            [shown_value(v) for v in (new if isinstance(new, list) else ())]))
+    else:
+        before, after = (recordtext.plain(change.before), recordtext.plain(change.after)) if markdown else \
+            (change.before, change.after)
+        if len(before.split()) > 1 or len(after.split()) > 1:
+            change = replace(change, shape="text", words=wording.compared(before, after))
+        else:  # one word (a status, a version, an id): old -> new, whole
+            change = replace(change, words=wording.replaced(before, after))
     entries = [v for v in (old if isinstance(old, list) else []) + (new if isinstance(new, list) else [])]
     key = "id" if entries and all(isinstance(v, dict) and "id" in v and "name" in v for v in entries) else \
         "tag" if entries and all(isinstance(v, dict) and "tag" in v for v in entries) else None
@@ -373,14 +390,22 @@ def diff(before: Edition | None, after: dict) -> list[RecordChange]:
         news = {r["id"]: r for r in after.get(kind) or []}
         for record_id, record in news.items():
             if record_id not in olds:
-                changes.append(RecordChange(kind, record_id, "added", _title(kind, record)))
+                changes.append(RecordChange(kind, record_id, "added", _title(kind, record),
+                                            history=_new_history({}, record)))
             else:
                 fields = _fields(kind, olds[record_id], record)
                 if fields:
-                    changes.append(RecordChange(kind, record_id, "changed", _title(kind, record), fields))
+                    changes.append(RecordChange(kind, record_id, "changed", _title(kind, record), fields,
+                                                _new_history(olds[record_id], record)))
         changes += [RecordChange(kind, record_id, "removed", _title(kind, record))
                     for record_id, record in olds.items() if record_id not in news]
     return changes
+
+
+def _new_history(old: dict, new: dict) -> tuple[dict, ...]:
+    """The history entries `new` has that `old` had not."""
+    had = old.get("history") if isinstance(old.get("history"), list) else []
+    return tuple(e for e in new.get("history") or () if isinstance(e, dict) and e not in had)
 
 
 # ----------------------------------------------------------------------------- older snapshot formats

@@ -191,6 +191,20 @@ def headings(text: str) -> tuple[str, ...]:
     return tuple(part.text for part in render(text, link=lambda record_id: ("", "")) if isinstance(part, Heading))
 
 
+def plain(text: str) -> str:
+    """The words of record Markdown as a reader reads them (markup, link targets and HTML left out;
+    [[id]] and citations kept as written): what two versions of a field are compared on."""
+    blocks = []
+    for token in _parser().parse(text or ""):
+        if token.type == "inline":
+            blocks.append(" ".join("".join(c.content if c.type in ("text", "code_inline") else " "
+                                           if c.type in ("softbreak", "hardbreak") else ""
+                                           for c in token.children or []).split()))
+        elif token.type in ("code_block", "fence"):
+            blocks.append(" ".join(token.content.split()))
+    return "\n".join(b for b in blocks if b)
+
+
 def _tokens(text: str, inline: bool) -> list[Token]:
     return _parser().parseInline(text) if inline else _parser().parse(text)
 

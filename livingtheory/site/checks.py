@@ -17,7 +17,7 @@ def address_problems(theory: ProgrammeTheory, project: Path) -> list[Problem]:
     """Two records, or a record and one of the site's own pages, would share an address."""
     url = addresses.Addresses().url
     owners: dict[str, str] = {url(path): f"the site's own page {addresses.NAMES.get(path, path)!r}"
-                              for path in addresses.OWN}
+                              for path in addresses.RESERVED}
     problems = []
     records = [*((r, ("id",)) for r in (*theory.outcomes, *theory.cmocs, *theory.services, *theory.content))]
     records += [(b, ("vocabulary", "beneficiaries", i, "id")) for i, b in enumerate(theory.study.beneficiaries)]

@@ -31,6 +31,7 @@ from ..records.model import ProgrammeTheory, Source, Study
 from ..web import addresses
 from . import checks, drawing, served
 from .preview import panel, preview_pages
+from .review import review
 from ..web.addresses import Addresses
 from .assembly import Diagram, Page, fill, front_matter
 from ..web.encode import theme_text
@@ -161,7 +162,8 @@ def _checked(theory_dir: Path, project: Path | None, docs_dir: Path | None, *, p
 
 def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, project: Path | None = None,
              docs_dir: Path | None = None, directory_urls: bool = True, static: bool | None = None,
-             draw: bool = True, preview: bool = False, cache: dict | None = None) -> GeneratedSite:
+             draw: bool = True, preview: bool = False, cache: dict | None = None,
+             against: str | None = None) -> GeneratedSite:
     """Raises TheoryInvalid, listing every problem, before anything is rendered; CannotBuild when
     the machine lacks what the build needs.
 
@@ -169,7 +171,9 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     still rendered from the records as written, a record that cannot be shown gets a page saying
     so, and the site carries the problems (`problems_slot`, `problems_file`) for every page to show. A published
     build, the docs step and every command leave it off. `cache` keeps records read between
-    rebuilds of one server (read.read_folder).
+    rebuilds of one server (read.read_folder). `against` (a git ref: a pull request's base) marks
+    what the theory changes against the theory there (site/review.py); a ref that is no commit
+    raises CannotBuild.
 
     Diagrams are drawn as SVG beside the rest of the build (`drawing.Drawing`; `ready()` waits for
     them); where Merman is not installed they are left to the reader's browser, unless `static`
@@ -190,8 +194,9 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     theory, editions = loaded.theory, loaded.editions
     state = edition_of(theory.study.version, theory_data(theory), editions)
     site = Addresses(directory_urls=directory_urls)
+    compared = review(theory, theory_dir, against) if against else None
     render = functools.partial(render_site, site=site, edit_base=edit_base, site_url=site_url, editions=editions,
-                               state=state)
+                               state=state, review=compared)
     pages = preview_pages(theory, problems, render, frozenset(loaded.records.unreadable)) if problems else render(theory)
     citations, data = citation_files(pages), data_files(theory, state.released)
     feeds = feed_files(theory, site_url=site_url, editions=editions, state=state)
@@ -203,7 +208,7 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
         raise TheoryInvalid(found)
     problems = sorted({*problems, *found})
     generated = GeneratedSite(theory.study, theory.based_on, editions, pages, citations, data, assets,
-                              site_settings(theory.study, theory.based_on), addresses.navigation(theory), site_url,
+                              site_settings(theory.study, theory.based_on), addresses.navigation(theory, compared is not None), site_url,
                               edit_base, site, state, Credits.of(theory.study, theory.based_on), problems=problems)
     sources = [d.source for page in pages for d in page.diagrams]
     static = bool(os.environ.get("CI")) if static is None else static

@@ -23,7 +23,7 @@ from ..web import addresses
 from ..web.addresses import Addresses, page_of
 from . import diagrams, evidence, reference
 from .assembly import Page, PageContext, name_of
-from ..web.encode import attribute_url, markdown_url, page_text
+from ..web.encode import attribute_url, markdown_url, marked, page_text
 from ..outputs import citation, crate, feeds
 from ..outputs.citation import Citation, Credits
 from ..records import editions as editions_, recordtext
@@ -32,6 +32,7 @@ from ..records.editions import Edition, EditionState
 from ..records.model import (Cmoc, Content, Outcome, ProgrammeTheory, Quote, Service, Source, SubstantiveTheory,
                              version_key)
 from ..records.schema import KINDS
+from .review import Review
 
 # Compiling the templates is most of a small build's rendering time, so the compiled code is kept
 # between builds (Jinja's cache, in a private temporary folder). Jinja recompiles a template whose
@@ -43,6 +44,7 @@ _ENV = Environment(loader=PackageLoader("livingtheory.site", "templates"), autoe
 _ENV.filters["url"] = markdown_url
 _ENV.filters["href"] = attribute_url
 _ENV.filters["counted"] = diagrams.counted
+_ENV.globals["marked"] = marked
 PUBLISHED = Addresses(directory_urls=True)  # citations and edition links name the published pages
 _KIND = {Cmoc: "cmocs", Outcome: "outcomes", Service: "services", Content: "content", Quote: "quotes",
          Source: "sources", SubstantiveTheory: "theories"}
@@ -58,6 +60,7 @@ class Render:
     edit_base: str | None = None
     editions: tuple[Edition, ...] = ()  # released snapshots, oldest first
     shared_names: frozenset = frozenset()  # shared_names(theory)
+    review: Review | None = None  # a pull request's preview: what it changes, against its base
 
     def page(self, template: str, path: str, source: str | None, *, title: str, hide: tuple[str, ...] = (),
              searched: bool = True, record=None, cite_name: str | None = None, **values) -> Page:
@@ -71,9 +74,15 @@ class Render:
             theory=self.theory, study=self.theory.study, here=here, link=here.link, md=here.markdown,
             md_inline=here.inline_markdown, name=name_of, pages=addresses, state=self.state, cited=cited,
             cite_name=cite_name, edit_url=here.edit(source), title=title, styles=citation.STYLES,
-            contested=self.contested, named=self.named, **values)
+            contested=self.contested, named=self.named, review=self.review, changed=self.changed(record), **values)
         return Page(path, meta, body, source, title, here.parts, frozenset(here.links), cited,
                     cite_name if cited else None)
+
+    def changed(self, record):
+        """What the pull request being previewed changes in this record (None: not changed, or no review)."""
+        if self.review is None or record is None or type(record) not in _KIND:
+            return None
+        return self.review.of(_KIND[type(record)], record.id)
 
     def named(self, record) -> str:
         """A record's name, with its ID where another record of its kind has the same name (two
@@ -138,12 +147,14 @@ def cited_page(state: EditionState, credits: Credits, site_url: str, path: str, 
 
 def render_site(theory: ProgrammeTheory, *, site: Addresses | None = None, edit_base: str | None = None,
                 site_url: str = "https://example.org/", editions: list | tuple = (),
-                state: EditionState | None = None, on_error: Callable[[str, Exception], Page] | None = None) -> list[Page]:
+                state: EditionState | None = None, on_error: Callable[[str, Exception], Page] | None = None,
+                review: Review | None = None) -> list[Page]:
     """Every generated page of the site, each with its citation metadata. site_url makes the pinned
     edition addresses in citations; editions are the released snapshots, oldest first. `on_error`
-    (a preview of a theory with problems only) makes the page of a page that cannot be made."""
+    (a preview of a theory with problems only) makes the page of a page that cannot be made.
+    `review` (a pull request's preview) marks each changed record's page and adds a page listing them."""
     state = state or editions_.edition_of(theory.study.version, theory_data(theory), list(editions))
-    r = Render(theory, site or Addresses(), site_url, state, edit_base, tuple(editions), shared_names(theory))
+    r = Render(theory, site or Addresses(), site_url, state, edit_base, tuple(editions), shared_names(theory), review)
     jobs = [(addresses.HOME, lambda: [_home(r)]), (addresses.MAP, lambda: _maps(r)),
             (addresses.OUTCOMES, lambda: [_outcomes_index(r)]), (addresses.CHANGES, lambda: [_changes(r)]),
             (addresses.FIELDS, lambda: [_fields(r)]), (addresses.SERVICES, lambda: [_services_index(r)]),
@@ -151,6 +162,8 @@ def render_site(theory: ProgrammeTheory, *, site: Addresses | None = None, edit_
             (addresses.SOURCES, lambda: [_sources(r)]), (addresses.EVIDENCE, lambda: [_evidence_map(r)])]
     if theory.reporting:
         jobs.append((page_of(theory.reporting), lambda: [_reporting(r)]))
+    if review is not None:
+        jobs.append((addresses.REVIEW, lambda: [_review(r)]))
     if theory.references:
         jobs.append((addresses.REFERENCES, lambda: [_references(r)]))
     for record, make in [*((o, _outcome) for o in theory.outcomes), *((c, _cmoc) for c in theory.cmocs),
@@ -434,6 +447,12 @@ def _changes(r: Render) -> Page:
     return r.page("changes.md.j2", addresses.CHANGES, None, title="What changed", searched=False,
                   editions=editions, edition_diffs=list(reversed(diffs)), previous_of=previous_of,
                   unreleased=unreleased, history=history, kinds=editions_.KINDS)
+
+
+def _review(r: Render) -> Page:
+    """A pull request's preview: every record it changes, against the base."""
+    return r.page("review.md.j2", addresses.REVIEW, None, title=addresses.NAMES[addresses.REVIEW], searched=False,
+                  changes=r.review.changes, kinds=editions_.KINDS)
 
 
 def _fields(r: Render) -> Page:

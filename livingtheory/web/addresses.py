@@ -26,11 +26,12 @@ CHANGES = "changes.md"
 FIELDS = "reference/fields.md"
 REFERENCES = "references.md"  # the works the theory's text cites, when it lists them
 EVIDENCE = "evidence.md"  # each CMOC's evidence by source and by service
+REVIEW = "this-change.md"  # a pull request's preview only: what the change does (site/review.py)
 
 # How readers know them (the navigation, the reporting page).
 NAMES = {HOME: "Home", MAP: "Theory map", OUTCOMES: "Outcomes", SERVICES: "Services", QUOTES: "Quotes",
          THEORIES: "Substantive theories", SOURCES: "Sources", CHANGES: "What changed", REFERENCES: "References",
-         EVIDENCE: "Evidence map"}
+         EVIDENCE: "Evidence map", REVIEW: "Changed in this pull request"}
 
 # Files of the site (besides pages).
 SCRIPT = "assets/javascripts/site.js"
@@ -91,6 +92,7 @@ def slug(text: str) -> str:
 
 OWN = [HOME, MAP, RETIRED, OUTCOMES, CHANGES, FIELDS, SERVICES, QUOTES, THEORIES, SOURCES, REFERENCES,  # the site's own
        EVIDENCE]
+RESERVED = [*OWN, REVIEW]  # no record may take these addresses (REVIEW: never an edition's page)
 
 
 def fixed_pages(theory: ProgrammeTheory) -> list[str]:
@@ -108,11 +110,12 @@ def all_pages(theory: ProgrammeTheory) -> set[str]:
     return {*fixed_pages(theory), *record_pages(theory)}
 
 
-def navigation(theory: ProgrammeTheory) -> list[tuple[str, str]]:
+def navigation(theory: ProgrammeTheory, review: bool = False) -> list[tuple[str, str]]:
     """The top-level navigation as (title, docs path): the theory's own pages (methods, discussion...)
-    before "What changed". Record pages are reached from the index pages, so that each page does
-    not carry the whole theory in its sidebar."""
-    top = [HOME, MAP, EVIDENCE, OUTCOMES, SERVICES, QUOTES, THEORIES, SOURCES]
+    before "What changed"; a pull request's preview (`review`) puts what it changes first after
+    Home. Record pages are reached from the index pages, so that each page does not carry the
+    whole theory in its sidebar."""
+    top = [HOME, *([REVIEW] if review else []), MAP, EVIDENCE, OUTCOMES, SERVICES, QUOTES, THEORIES, SOURCES]
     return [*((NAMES[p], p) for p in top), *((c.title, page_of(c)) for c in theory.content),
             *([(NAMES[REFERENCES], REFERENCES)] if theory.references else []), (NAMES[CHANGES], CHANGES)]
 

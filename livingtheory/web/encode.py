@@ -52,3 +52,26 @@ def theme_text(value: str) -> Markup:
     both. `'` stays as it is: the theme quotes attributes with `"`, and `| e` would show `&#39;`."""
     text = " ".join(str(value).split())
     return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+
+
+_MARK = {"removed": ("del", "removed: "), "added": ("ins", "added: ")}
+
+
+def marked(words, separator: str = "") -> Markup:
+    """What changed, as HTML text: removed words in <del>, added in <ins>, each saying so to a
+    screen reader (visually hidden "removed:"/"added:"; struck through and underlined without
+    colour). Every piece is record text, encoded here once and never read as Markdown afterwards.
+    `separator` goes between pieces (entries of a list); words keep their spaces."""
+    out, previous = [], None  # the piece before: its kind and whether it ended in a space
+    for piece in words:
+        text = piece.text if separator else piece.text.replace("\n", " ")
+        lead, trail = (" " if text[:1].isspace() else ""), (" " if text[-1:].isspace() else "")
+        shown = f"{lead}{page_text(text)}{trail}" if text.strip() else " "
+        if piece.kind in _MARK:
+            tag, said = _MARK[piece.kind]
+            if previous == ("removed", False) and piece.kind == "added" and not lead and not separator:
+                lead = " "  # a replaced run: the two marks apart
+            shown = f'{lead}<{tag}><span class="visually-hidden">{said}</span>{page_text(text)}</{tag}>{trail}'
+        out.append(shown)
+        previous = (piece.kind, bool(trail))
+    return Markup(separator.join(out))

@@ -115,6 +115,23 @@ def test_the_live_sites_crate_is_an_ro_crate_its_pages_name_what_it_holds_and_no
     assert 'href="ro-crate-metadata.json"' in home
 
 
+@pytest.mark.live
+def test_the_crates_own_terms_lead_to_their_definitions_in_the_schemas_the_site_serves(live_site):
+    """Each term the record format adds (cmocContext, confidence...) is an address in a JSON Schema
+    this site serves, whose `$id` is that address and which defines the term's anchor."""
+    crate = json.loads((live_site / "ro-crate-metadata.json").read_text())
+    terms = {t: iri for t, iri in crate["@context"][1].items() if "/data/schemas/" in iri}
+    assert {"cmocContext", "cmocMechanism", "cmocOutcome", "confidence", "rationale"} <= set(terms)
+    for term, iri in terms.items():
+        address, _, anchor = iri.partition("#")
+        served = json.loads((live_site / "data/schemas" / address.rsplit("/", 1)[1]).read_text())
+        assert served["$id"] == address, term
+        assert f'"$anchor": "{anchor}"' in json.dumps(served), term
+    for schema in (live_site / "data/schemas").glob("*.json"):  # relative $refs resolve beside each
+        assert json.loads(schema.read_text())["$id"].rsplit("/", 1)[0] == address.rsplit("/", 1)[0]
+    assert ".example/" not in json.dumps(crate)
+
+
 def _cmoc_03(project: Path, change) -> None:
     path = project / "theory/cmocs/cmoc-03.yaml"
     path.write_text(roundtrip.edited(path, change), encoding="utf-8")

@@ -107,8 +107,12 @@ def test_a_second_edition_leaves_the_first_untouched(tmp_path):
     assert trail[0].xpath(".//a/@href")[0].endswith("/1.0/cmoc/cmoc-03/")
 
     changes = page(project, "1.1/changes/index.html")
-    section = changes.xpath("//h2[starts-with(normalize-space(.), 'Edition 1.1')]/following-sibling::ul[1]")[0]
+    heading = "//h2[starts-with(normalize-space(.), 'Edition 1.1')]"
+    section = changes.xpath(f"{heading}/following-sibling::p[strong='CMOCs'][1]/following-sibling::ul[1]")[0]
     items = section.xpath("./li")
+    # Edition 1.0's snapshot format recorded no vocabulary: said plainly, with what 1.1 lists.
+    study = " ".join(changes.xpath(f"{heading}/following-sibling::ul[1]")[0].text_content().split())
+    assert "Vocabulary: phases: the earlier edition recorded no such list; this one lists " in study
     assert len(items) == 1 and "cmoc-03" in items[0].text_content()  # exactly that change
     fields = [li.text_content().split(":")[0].strip() for li in items[0].xpath("./ul/li")]
     assert fields == ["Title", "Statement", "Context", "Status", "Version"]

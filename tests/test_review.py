@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 import yaml
 from markdown_it import MarkdownIt
 
@@ -183,3 +185,31 @@ def test_the_marks_read_without_colour_in_dark_mode_and_on_a_phone(browser, pull
         .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""")
     assert found == [], found
     v.close()
+
+
+_TEXT = st.lists(st.sampled_from(list("ab c,.\n") + ["peer", " stigma", "é", "`"]), max_size=20).map("".join)
+
+
+@given(_TEXT, _TEXT)
+def test_word_marks_keep_every_word_of_both_texts_in_order(before, after):
+    """Whatever the two texts, the kept and removed words read as the old text, the kept and added
+    ones as the new (white space aside), and nothing is marked when the words are the same."""
+    pieces = wording.compared(before, after)
+    words = lambda text: re.findall(r"\w+|[^\w\s]+", text)  # noqa: E731
+    assert words("".join(p.text for p in pieces if p.kind != wording.ADDED)) == words(before)
+    assert words("".join(p.text for p in pieces if p.kind != wording.REMOVED)) == words(after)
+    assert (words(before) == words(after)) == all(p.kind == wording.SAME for p in pieces)
+
+
+def test_a_base_that_is_no_commit_is_named_with_what_to_do(tmp_path):
+    project = make_project(tmp_path / "project")
+    in_git(project)
+    from livingtheory.problems import CannotBuild
+    from livingtheory.site.generate import generate
+    with pytest.raises(CannotBuild) as raised:
+        generate(project / "theory", site_url="https://example.org/", project=project, draw=False,
+                 against="origin/no-such-branch")
+    assert "`origin/no-such-branch` is not a commit" in str(raised.value) and "git fetch origin" in str(raised.value)
+    result = subprocess.run([sys.executable, "-m", "livingtheory", "summary", "--base", "origin/no-such-branch"],
+                            cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0 and "is not a commit" in result.stdout and "Traceback" not in result.stderr

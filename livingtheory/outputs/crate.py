@@ -33,7 +33,6 @@ from ..web import addresses
 
 RO_CRATE = "https://w3id.org/ro/crate/1.3"
 METADATA = "ro-crate-metadata.json"
-SCHEMAS = "https://living-programme-theory.example/schemas/"  # the record format's JSON Schemas ($id)
 PROV = "http://www.w3.org/ns/prov#"
 
 # Terms the RO-Crate context lacks: PROV's, and the record format's own fields (defined in the crate).
@@ -47,14 +46,19 @@ TERMS = {
                    "How far the evidence supports a CMOC, on the theory's own scale."),
     "rationale": ("cmoc.schema.json#rationale", "rationale",
                   "Why a change to a record was made: the analysts' memo of the refinement."),
-    "evidenceContradicting": ("cmoc.schema.json#evidence-contradicts", "evidence contradicting",
+    "evidenceContradicting": ("cmoc.schema.json#evidence", "evidence contradicting",
                               "Evidence against a CMOC: never counted as support."),
-    "evidenceNotTriggered": ("cmoc.schema.json#evidence-not-triggered", "evidence of the mechanism not triggered",
+    "evidenceNotTriggered": ("cmoc.schema.json#evidence", "evidence of the mechanism not triggered",
                              "Evidence of circumstances in which the mechanism was not triggered."),
 }
-CONTEXT = [f"{RO_CRATE}/context", {
-    "wasRevisionOf": f"{PROV}wasRevisionOf", "invalidatedAtTime": f"{PROV}invalidatedAtTime",
-    **{term: SCHEMAS + iri for term, (iri, _, _) in TERMS.items()}}]
+
+
+def context(schemas: str) -> list:
+    """The crate's JSON-LD context: RO-Crate's, PROV's terms, and the record format's own, each an
+    address in the JSON Schemas this edition serves (`schemas`), where the field is defined."""
+    return [f"{RO_CRATE}/context", {
+        "wasRevisionOf": f"{PROV}wasRevisionOf", "invalidatedAtTime": f"{PROV}invalidatedAtTime",
+        **{term: schemas + iri for term, (iri, _, _) in TERMS.items()}}]
 
 FORMATS = {".json": "application/json", ".csv": "text/csv", ".xml": "application/atom+xml",
            ".yaml": "application/yaml", ".cff": "application/yaml", ".pdf": "application/pdf"}
@@ -267,12 +271,13 @@ def crate(data: dict, editions: list[Edition], *, site_url: str, files: list[Dat
     for quote in data.get("quotes") or []:  # every quote, cited or not, withdrawn or not (words never)
         made.add(made.quote(quote))
     root["hasPart"] = [made.add(f.entity()) for f in files]
+    schemas = addresses.schemas_url(site_url, data.get("edition") or "", data.get("released"))
     for term, (iri, label, comment) in TERMS.items():
-        made.add({"@id": SCHEMAS + iri, "@type": "rdf:Property", "rdfs:label": label, "rdfs:comment": comment})
+        made.add({"@id": schemas + iri, "@type": "rdf:Property", "rdfs:label": label, "rdfs:comment": comment})
     graph = [{key: value[0] if isinstance(value, list) and len(value) == 1 else value for key, value in entity.items()}
              for entity in (root, *made.graph.values())]  # RO-Crate 1.3: one value, not a list of one
     descriptor = {"@id": METADATA, "@type": "CreativeWork", "conformsTo": {"@id": RO_CRATE}, "about": {"@id": "./"}}
-    return {"@context": CONTEXT, "@graph": [descriptor, *graph]}
+    return {"@context": context(schemas), "@graph": [descriptor, *graph]}
 
 
 def crate_json(data: dict, editions: list[Edition], *, site_url: str, files: list[DataFile],

@@ -39,9 +39,10 @@ def citation_files(pages) -> list[Download]:
             for page in pages if page.cited and page.cite_name for ext, make in citation.DOWNLOADS.items()]
 
 
-def data_files(theory: ProgrammeTheory, released: str | None = None) -> list[Download]:
+def data_files(theory: ProgrammeTheory, released: str | None = None, site_url: str | None = None) -> list[Download]:
     """This edition's theory (released: its date; None for a draft): whole as JSON; CMOCs, quotes and
-    services as CSV, evidence kept apart by direction; and the JSON Schemas."""
+    services as CSV, evidence kept apart by direction; and the JSON Schemas, each with its `$id` at
+    the address this build serves it from (`site_url`: the site's root; None keeps the package's)."""
     def cmoc_row(c):
         ids = {d: " ".join(e.quote or e.source for e in c.evidence if e.direction == d) for d in DIRECTIONS}
         return [c.id, c.title, c.outcome_group, c.beneficiary, c.statement, c.context.text, c.mechanism.text,
@@ -69,9 +70,18 @@ def data_files(theory: ProgrammeTheory, released: str | None = None) -> list[Dow
                       lambda: ([s.id, s.source, " ".join(p.tag for _, p in theory.participants_of_service(s)), s.name,
                                 *(_cell(s.columns.get(c)) for c in columns), len(theory.quotes_of_service(s))]
                                for s in theory.services)))
-    files += [Download(addresses.schema_file(kind), _text(schema_path(kind).read_text()))
-              for kind in (*KINDS, "common")]
+    served = addresses.schemas_url(site_url, theory.study.version, released) if site_url else None
+    files += [Download(addresses.schema_file(kind), _text(_schema_text(kind, served))) for kind in (*KINDS, "common")]
     return files
+
+
+def _schema_text(kind: str, served: str | None) -> str:
+    text = schema_path(kind).read_text(encoding="utf-8")
+    if served is None:
+        return text
+    schema = json.loads(text)
+    schema["$id"] = f"{served}{kind}.schema.json"  # its relative $refs then resolve beside it
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 def _cell(value) -> str:

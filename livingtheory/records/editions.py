@@ -304,12 +304,22 @@ def _title(kind: str, record: dict) -> str:
     return record.get("id", kind)
 
 
-def _fields(kind: str, old: dict, new: dict) -> tuple[FieldChange, ...]:
+def _fields(kind: str, old: dict, new: dict, unrecorded_said: bool = False) -> tuple[FieldChange, ...]:
     skipped = _NOT_COMPARED | _BOOKKEEPING.get(kind, set())
     named = COMPARED.get(kind) or _named_fields(old, new, skipped)
     markdown = _MARKDOWN.get(kind, set())
+    unrecorded = {name for name, _ in named if unrecorded_said and kind == "study" and name.startswith("vocabulary.")
+                  and _get(old, name) is UNRECORDED and isinstance(_get(new, name), list) and _get(new, name)}
     return tuple(_field_change(label, _get(old, name), _get(new, name), markdown=name in markdown)
-                 for name, label in named if not _same(_get(old, name), _get(new, name)))
+                 if name not in unrecorded else _unrecorded_terms(label, _get(new, name))
+                 for name, label in named if name in unrecorded or not _same(_get(old, name), _get(new, name)))
+
+
+def _unrecorded_terms(label: str, new: list) -> FieldChange:
+    """A list of the vocabulary that an older snapshot format did not record: said plainly, never
+    taken as unchanged (a phase added since would otherwise go unmentioned)."""
+    names = ", ".join(shown_value(v.get("name") if isinstance(v, dict) else v) for v in new)
+    return FieldChange(label, "", shown_value(new), terms=f"the earlier edition recorded no such list; this one lists {names}")
 
 
 # Fields holding record Markdown, as the theory's data names them (references.MARKDOWN_FIELDS by record).
@@ -375,14 +385,16 @@ def _field_change(label: str, old, new, *, markdown: bool = False) -> FieldChang
     return replace(change, terms="; ".join(said)) if said else change
 
 
-def diff(before: Edition | None, after: dict) -> list[RecordChange]:
-    """Record by record, field by field, every kind: what a reader of `before` would find different."""
+def diff(before: Edition | None, after: dict, *, unrecorded_said: bool = False) -> list[RecordChange]:
+    """Record by record, field by field, every kind: what a reader of `before` would find different.
+    `unrecorded_said`: a vocabulary list `before`'s format did not record is named with what `after`
+    lists (for readers of "What changed"; it is no change of the theory)."""
     old = before.data if before else {}
     changes = []
     for kind, _ in KINDS:
         if kind in ("study", "reporting", "references"):
             if isinstance(old.get(kind), dict) and isinstance(after.get(kind), dict):
-                fields = _fields(kind, old[kind], after[kind])
+                fields = _fields(kind, old[kind], after[kind], unrecorded_said)
                 if fields:
                     changes.append(RecordChange(kind, kind, "changed", _title(kind, after[kind]), fields))
             continue

@@ -198,7 +198,7 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     render = functools.partial(render_site, site=site, edit_base=edit_base, site_url=site_url, editions=editions,
                                state=state, review=compared)
     pages = preview_pages(theory, problems, render, frozenset(loaded.records.unreadable)) if problems else render(theory)
-    citations, data = citation_files(pages), data_files(theory, state.released)
+    citations, data = citation_files(pages), data_files(theory, state.released, site_url)
     feeds = feed_files(theory, site_url=site_url, editions=editions, state=state)
     citations += feeds
     data.append(crate_file(theory, editions, site_url=site_url, state=state, paths=[d.path for d in (*data, *feeds)]))

@@ -434,10 +434,11 @@ def _changes(r: Render) -> Page:
     diffs, previous_of = [], {}
     for i, edition in enumerate(editions):
         before = editions[i - 1] if i else None
-        diffs.append((edition, editions_.diff(before, edition.data) if before else None))
+        diffs.append((edition, editions_.diff(before, edition.data, unrecorded_said=True) if before else None))
         if before:
             previous_of[edition.version] = before.version
-    unreleased = editions_.diff(editions[-1], theory_data(theory)) if editions and r.state.draft else []
+    unreleased = editions_.diff(editions[-1], theory_data(theory), unrecorded_said=True) \
+        if editions and r.state.draft else []
     by_version: dict[str, list] = {}
     for record in (*theory.cmocs, *theory.quotes, *theory.outcomes, *theory.services, *theory.sources,
                    *theory.theories, *theory.content):

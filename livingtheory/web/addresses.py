@@ -83,6 +83,12 @@ def schema_file(kind: str) -> str:
     return f"data/schemas/{kind}.schema.json"
 
 
+def schemas_url(site_url: str, version: str, released) -> str:
+    """Where a build serves the record format's JSON Schemas (their `$id`s, and the RO-Crate's own
+    terms): in its edition's folder, or the draft's (as the publishing workflow deploys them)."""
+    return f"{site_url.rstrip('/')}/{version if released else 'draft'}/{schema_file('')[:-len('.schema.json')]}"
+
+
 def slug(text: str) -> str:
     """Lower-case words joined by hyphens: an address made from a name (`RAMESES II` -> `rameses-ii`)."""
     return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "page"

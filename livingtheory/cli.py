@@ -126,6 +126,21 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument("out", type=Path)
     docs.add_argument("--project", default=".", type=Path, help="the project folder (mkdocs.yml, docs/, theory/)")
     docs.add_argument("--site-url", help="the published address (default: mkdocs.yml's site_url, or $SITE_URL)")
+    qda = commands.add_parser("qda", help="the theory as a coding frame for NVivo, ATLAS.ti, MAXQDA or QualCoder "
+                              "(REFI-QDA), and the segments a team codes on it back as quotes")
+    qda_actions = qda.add_subparsers(dest="action", required=True)
+    qda_export = qda_actions.add_parser("export", help="write the current CMOCs as codes a team imports into its tool")
+    qda_export.add_argument("--output", required=True, type=Path, help="the REFI-QDA project to write (.qdpx)")
+    qda_export.add_argument("--codebook", type=Path, help="also write the codes as a REFI-QDA codebook (.qdc)")
+    qda_export.add_argument("theory_dir", nargs="?", default="theory", type=Path)
+    qda_import = qda_actions.add_parser("import", help="the coded segments of a REFI-QDA project as quotes, each "
+                                        "cited by its CMOCs with its direction (nothing is written on any problem)")
+    qda_import.add_argument("project", type=Path, help="the project exported by the team's tool (.qdpx)")
+    qda_import.add_argument("--source", required=True, help="the id of the source the transcripts belong to "
+                            "(written from the project when the theory has no such source)")
+    qda_import.add_argument("--phase", help="the phase of a new source (default: the vocabulary's latest)")
+    qda_import.add_argument("--dry-run", action="store_true", help="say what would be written, and write nothing")
+    qda_import.add_argument("theory_dir", nargs="?", default="theory", type=Path)
     cff = commands.add_parser("citation-cff", help="print the CITATION.cff of the latest released edition")
     cff.add_argument("--project", default=".", type=Path)
     return parser
@@ -423,6 +438,76 @@ def _citation_cff(args) -> int:
     return 0
 
 
+def _qda(args) -> int:
+    from .contrib import qdaimport, refiqda
+    from .outputs import codingframe
+    if args.action == "export":
+        theory = load_theory(args.theory_dir)
+        codes = codingframe.frame(theory)
+        name = f"{' '.join(theory.study.title.split())}: coding frame, version {theory.study.version}"
+        codingframe.write_project(args.output, name, codes, origin="livingtheory")
+        print(f"wrote {args.output}: {sum(len(o.children) for o in codes)} CMOC codes under {len(codes)} outcomes")
+        if args.codebook:
+            _write(args.codebook, codingframe.codebook_text(theory))
+            print(f"wrote {args.codebook}")
+        return 0
+    return _qda_import(args, qdaimport, refiqda)
+
+
+def _qda_import(args, qdaimport, refiqda) -> int:
+    from .contrib import scaffold
+    from .records.loader import load
+    loaded = load(args.theory_dir)
+    if loaded.problems:  # the import builds on a theory that `check` accepts
+        raise TheoryInvalid(loaded.problems, incomplete=loaded.incomplete)
+    theory = loaded.theory
+    if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", args.source):
+        raise Refused(f"--source {args.source!r} is not a source id: lower-case letters and digits, words joined by "
+                      "hyphens, e.g. phase-2-interviews")
+    phases = [p.id for p in theory.study.vocabulary.phases]
+    if args.phase and args.phase not in phases:
+        raise Refused(f"--phase {args.phase!r} is not a phase of the vocabulary (study.yaml): use one of "
+                      + (", ".join(phases) or "none yet: add the phase to `vocabulary` -> `phases` first"))
+    try:
+        project = refiqda.read(args.project)
+    except refiqda.QdaError as error:
+        raise Refused(str(error)) from None
+    plan = qdaimport.plan(project, theory, args.source)
+    for line in plan.renamed:
+        print(f"participant tag: {line}")
+    for line in plan.skipped:
+        print(f"not imported (on no CMOC's code): {line}")
+    refused = plan.refused + qdaimport.identifying(plan, theory)
+    if refused:
+        print("\n".join(f"refused: {line}" for line in refused), file=sys.stderr)
+        print(f"nothing written ({len(refused)} refused)", file=sys.stderr)
+        return 1
+    imported = qdaimport.records(plan, project, theory, loaded.editions, args.theory_dir, source_id=args.source,
+                                   phase=args.phase, today=datetime.date.today().isoformat())
+    for word, lines in (("add", imported.added), ("change", imported.changed)):
+        for line in lines:
+            print(f"{word}: {line}")
+    if imported.unchanged:
+        print(f"unchanged: {len(imported.unchanged)} segments already cited as coded")
+    if not imported.files:
+        print("nothing to write: the theory already holds every coded segment of this project")
+        return 0
+    problems = scaffold.problems_with(args.theory_dir, imported.files)
+    if problems:
+        print(TheoryInvalid(problems), file=sys.stderr)
+        print("nothing written: the theory with these records would not pass `check`", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("dry run: nothing written; these files would be:\n" + "\n".join(f"  {p}" for p in imported.files))
+        return 0
+    for path, text in imported.files.items():
+        _write(path, text)
+        print(f"wrote {path}")
+    for line in imported.review:
+        print(f"review: {line}")
+    return 0
+
+
 def _write(path: Path, text: str) -> None:
     """Whole or not at all: a command stopped half-way leaves no torn file."""
     temporary = path.with_name(f".{path.name}.tmp")
@@ -433,4 +518,4 @@ def _write(path: Path, text: str) -> None:
 COMMANDS = {"check": _check, "version": _version, "release": _release, "withdraw": _withdraw,
             "verify-editions": _verify_editions, "new": _new, "from-issue": _from_issue, "summary": _summary,
             "docs": _docs, "citation-cff": _citation_cff, "record-doi": _record_doi,
-            "republish-editions": _republish_editions, "pdf": _pdf, "new-theory": _new_theory}
+            "republish-editions": _republish_editions, "pdf": _pdf, "new-theory": _new_theory, "qda": _qda}

@@ -19,6 +19,7 @@ import datetime
 import io
 import json
 import random
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -230,6 +231,8 @@ class Team:
         self.records["quotes"][quote_id] = {"id": quote_id, "source": source["id"], "participant": participant["tag"],
                                             "text": c.sentence(8, 30, words=QUOTE_WORDS),
                                             **({"section": "3.1"} if c.flag() else {}),
+                                            **({"segment": str(uuid.uuid5(uuid.NAMESPACE_OID, quote_id))}
+                                               if c.flag() else {}),  # imported from a coded project
                                             **({"deidentification": {"reviewed_by": "reviewer",
                                                                      "reason": c.words(2, 5)}} if c.flag() else {})}
         entry = {"quote": quote_id, "direction": direction}

@@ -118,31 +118,36 @@ def new_quote(theory_dir: Path, theory: ProgrammeTheory, editions: list[Edition]
     files[theory_dir / "quotes" / f"{quote_id}.yaml"] = MODELINE.format(kind="quote") + \
         roundtrip.dump({"id": quote_id, "source": source, "participant": roundtrip.quoted(participant),
                         "text": " ".join(text.split())})
-    record = theory.get(cmoc)
     path = theory_dir / "cmocs" / f"{cmoc}.yaml"
-    released = editions[-1].record("cmocs", cmoc) if editions else None
-
-    def cite(data):
-        roundtrip.append(data, "evidence", {"quote": quote_id, "direction": direction})
-        if not released:
-            return
-        # A change to a released CMOC: the version and history entry it needs, unless already written.
-        version_now, entry_written = record.version, len(record.history) > len(released.get("history") or [])
-        core = [part for part in ("context", "mechanism", "outcome")
-                if (released.get(part) or {}).get("text") != getattr(record, part).text]
-        needed = f"{version_key(released['version'])[0] + 1}.0" if core else next_minor(released["version"])
-        if version_key(version_now) < version_key(needed):
-            version_now = needed
-            data["version"] = roundtrip.quoted(needed)
-        if not entry_written:
-            quoted = roundtrip.quoted
-            roundtrip.append(data, "history", {
-                "date": quoted(today), "theory_version": quoted(version), "version": quoted(version_now),
-                "status": record.status,
-                "change": f"Cites {quote_id} ({direction})." + (f" Its {', '.join(core)} reworded." if core else ""),
-                "rationale": rationale or fill_in(f"why {quote_id} bears on this CMOC"), "evidence": roundtrip.flow([quote_id])})
-    files[path] = roundtrip.edited(path, cite)
+    files[path] = roundtrip.edited(path, lambda data: cite(
+        data, theory.get(cmoc), editions, [{"quote": quote_id, "direction": direction}], theory_version=version,
+        today=today, change=f"Cites {quote_id} ({direction}).",
+        rationale=rationale or fill_in(f"why {quote_id} bears on this CMOC")))
     return files
+
+
+def cite(data, record, editions: list[Edition], evidence: list[dict], *, theory_version: str, today: str,
+         change: str, rationale: str) -> None:
+    """Evidence entries added to a CMOC's record (`data`, round-trip); a CMOC released as it stands
+    also gets the version and the history entry that change needs, unless already written."""
+    for entry in evidence:
+        roundtrip.append(data, "evidence", entry)
+    released = editions[-1].record("cmocs", record.id) if editions else None
+    if not released:
+        return
+    version_now, entry_written = record.version, len(record.history) > len(released.get("history") or [])
+    core = [part for part in ("context", "mechanism", "outcome")
+            if (released.get(part) or {}).get("text") != getattr(record, part).text]
+    needed = f"{version_key(released['version'])[0] + 1}.0" if core else next_minor(released["version"])
+    if version_key(version_now) < version_key(needed):
+        version_now = needed
+        data["version"] = roundtrip.quoted(needed)
+    if not entry_written:
+        quoted = roundtrip.quoted
+        roundtrip.append(data, "history", {
+            "date": quoted(today), "theory_version": quoted(theory_version), "version": quoted(version_now),
+            "status": record.status, "change": change + (f" Its {', '.join(core)} reworded." if core else ""),
+            "rationale": rationale, "evidence": roundtrip.flow([e["quote"] for e in evidence if "quote" in e])})
 
 
 def problems_with(theory_dir: Path, files: dict[Path, str]) -> list[Problem]:

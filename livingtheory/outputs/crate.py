@@ -61,7 +61,7 @@ def context(schemas: str) -> list:
         **{term: schemas + iri for term, (iri, _, _) in TERMS.items()}}]
 
 FORMATS = {".json": "application/json", ".csv": "text/csv", ".xml": "application/atom+xml",
-           ".yaml": "application/yaml", ".cff": "application/yaml", ".pdf": "application/pdf"}
+           ".qdc": "application/xml", ".yaml": "application/yaml", ".cff": "application/yaml", ".pdf": "application/pdf"}
 
 
 @dataclass(frozen=True)
@@ -291,6 +291,8 @@ def site_files(paths: list[str]) -> list[DataFile]:
     def name(path: str) -> str:
         if path == addresses.DATA["theory"]:
             return "The whole theory as data (JSON)"
+        if path == addresses.DATA["coding_frame"]:
+            return "The current CMOCs as a coding frame for qualitative analysis tools (REFI-QDA codebook)"
         if path.startswith("data/schemas/"):
             return f"JSON Schema of the {path.rsplit('/', 1)[-1].split('.')[0]} records"
         if path.startswith("data/"):

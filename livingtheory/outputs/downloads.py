@@ -8,6 +8,7 @@ import json
 from typing import Callable, Iterable, TextIO
 
 from . import citation
+from .codingframe import codebook_text
 from ..web import addresses
 from ..records.data import write_theory_json
 from ..records.model import DIRECTIONS, SUPPORTS, ProgrammeTheory
@@ -70,6 +71,7 @@ def data_files(theory: ProgrammeTheory, released: str | None = None, site_url: s
                       lambda: ([s.id, s.source, " ".join(p.tag for _, p in theory.participants_of_service(s)), s.name,
                                 *(_cell(s.columns.get(c)) for c in columns), len(theory.quotes_of_service(s))]
                                for s in theory.services)))
+    files.append(Download(addresses.DATA["coding_frame"], _text(codebook_text(theory))))
     served = addresses.schemas_url(site_url, theory.study.version, released) if site_url else None
     files += [Download(addresses.schema_file(kind), _text(_schema_text(kind, served))) for kind in (*KINDS, "common")]
     return files

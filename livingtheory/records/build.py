@@ -123,7 +123,8 @@ def _quote(r: Record) -> model.Quote:
     return model.Quote(id=d["id"], source=d["source"], participant=d["participant"], text=d.get("text"),
                        section=d.get("section"),
                        deidentification=model.Review(review["reviewed_by"], review["reason"]) if review else None,
-                       withdrawn=_withdrawal(d.get("withdrawn")), history=_changes(d), file=r.file)
+                       withdrawn=_withdrawal(d.get("withdrawn")), history=_changes(d), file=r.file,
+                       segment=d.get("segment"))
 
 
 def _service(r: Record) -> model.Service:

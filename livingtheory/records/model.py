@@ -192,6 +192,8 @@ class Quote:
     withdrawn: Withdrawal | None
     history: tuple[Change, ...]
     file: str
+    # The coded segment it was imported from (a REFI-QDA selection's GUID): found again on the next import.
+    segment: str | None = field(default=None, metadata={"omitted_when_empty": True})
 
 
 @dataclass(frozen=True)

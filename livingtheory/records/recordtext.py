@@ -193,7 +193,7 @@ def headings(text: str) -> tuple[str, ...]:
 
 def plain(text: str) -> str:
     """The words of record Markdown as a reader reads them (markup, link targets and HTML left out;
-    [[id]] and citations kept as written): what two versions of a field are compared on."""
+    a record link [[id]] as its id, citations as written): what two versions of a field are compared on."""
     blocks = []
     for token in _parser().parse(text or ""):
         if token.type == "inline":
@@ -202,7 +202,7 @@ def plain(text: str) -> str:
                                            for c in token.children or []).split()))
         elif token.type in ("code_block", "fence"):
             blocks.append(" ".join(token.content.split()))
-    return "\n".join(b for b in blocks if b)
+    return LINK.sub(r"\1", "\n".join(b for b in blocks if b))
 
 
 def _tokens(text: str, inline: bool) -> list[Token]:

@@ -43,7 +43,8 @@ MERMAID = "assets/javascripts/mermaid.min.js"
 FONT = "assets/fonts/atkinson-hyperlegible-{weight}{subset}.woff2"  # @font-face in site/assets/site.css
 CITE_FORMATS = ("bib", "ris", "json")
 DATA = {"theory": "data/theory.json", "cmocs": "data/cmocs.csv", "quotes": "data/quotes.csv",
-        "services": "data/services.csv"}
+        "services": "data/services.csv",
+        "coding_frame": "data/coding-frame.qdc"}  # REFI-QDA codebook: the CMOCs as codes for an analysis tool
 
 
 def page_of(record) -> str:

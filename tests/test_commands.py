@@ -27,6 +27,7 @@ RUNS = {
     "summary": [["summary", "--base", "HEAD"]],
     "docs": [["docs", "out"]],
     "citation-cff": [["citation-cff"]],
+    "qda": [["qda", "export", "--output", "frame.qdpx"], ["qda", "import", "frame.qdpx", "--source", "phase-2"]],
     # It reads no theory of this project: over an existing folder it refuses, and writes nothing.
     "new-theory": [["new-theory", "theory", "--title", "x", "--editor", "A, B", "--site-url", "https://x.org/",
                     "--repository", "https://github.com/x/y"]],

@@ -280,7 +280,7 @@ def test_change_summary_for_a_pull_request(tmp_path):
     preview = project / "preview"
     built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", "mkdocs.preview.yml",
                             "--site-dir", str(preview)], cwd=project, capture_output=True, text=True,
-                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "BASE": "main"})
     assert built.returncode == 0, built.stderr
     result = subprocess.run([sys.executable, "-m", "livingtheory", "summary", "--base", "main", "--preview",
                              preview.as_uri() + "/"], cwd=project, capture_output=True, text=True)
@@ -289,9 +289,9 @@ def test_change_summary_for_a_pull_request(tmp_path):
     assert "Status: `initial` → `supported`; Version: `1.0` → `1.1`" in result.stdout
     import re
     from urllib.parse import unquote, urlsplit
-    links = re.findall(r"\[preview\]\(([^)]+)\)", result.stdout)
+    links = re.findall(r"\[(?:preview|Changed in this pull request)\]\(([^)]+)\)", result.stdout)
     assert links and all(Path(unquote(urlsplit(link).path)).is_file() for link in links), links
-    assert f"{preview.as_uri()}/cmoc/cmoc-05.html" in links
+    assert f"{preview.as_uri()}/cmoc/cmoc-05.html" in links and f"{preview.as_uri()}/this-change.html" in links
     assert "- Sources: 0 added" in result.stdout and "- Theory version: `1.0` → `1.1`" in result.stdout
 
 

@@ -52,7 +52,7 @@ def span(text: str, words: str) -> tuple[int, int]:
 
 def coded_project(exported: Path, out: Path, segments, *, text: str = TRANSCRIPT, case: str = "YP-07",
                   role: str | None = "young-person", inline: bool = False, extra_codes: str = "",
-                  braces: bool = False, selection_guids=None) -> Path:
+                  braces: bool = False, selection_guids=None, role_on_source: bool = False) -> Path:
     """The exported frame as a team's tool writes it back: a transcript (in Sources/, or inline),
     a case with a `role` variable holding the source, a set and a note, and each (code GUID, words)
     coded as a PlainTextSelection. GUIDs are written in braces and upper case where a tool does so."""
@@ -67,16 +67,17 @@ def coded_project(exported: Path, out: Path, segments, *, text: str = TRANSCRIPT
     etree.SubElement(variables, f"{{{NS}}}Variable", guid=g(role_guid), name="Role", typeOfVariable="Text")
     cases = etree.SubElement(root, f"{{{NS}}}Cases")
     the_case = etree.SubElement(cases, f"{{{NS}}}Case", guid=g(case_guid), name=case)
-    if role is not None:
-        value = etree.SubElement(the_case, f"{{{NS}}}VariableValue")
-        etree.SubElement(value, f"{{{NS}}}VariableRef", targetGUID=g(role_guid))
-        etree.SubElement(value, f"{{{NS}}}TextValue").text = role
     etree.SubElement(the_case, f"{{{NS}}}SourceRef", targetGUID=g(source_guid))
     sources = etree.SubElement(root, f"{{{NS}}}Sources")
     source = etree.SubElement(sources, f"{{{NS}}}TextSource", guid=g(source_guid), name="Interview YP-07",
                               **({} if inline else {"plainTextPath": f"internal://{source_guid}.txt"}))
     if inline:
         etree.SubElement(source, f"{{{NS}}}PlainTextContent").text = text
+    value = etree.Element(f"{{{NS}}}VariableValue")  # the role: a case's attribute, or a document variable
+    etree.SubElement(value, f"{{{NS}}}VariableRef", targetGUID=g(role_guid))
+    etree.SubElement(value, f"{{{NS}}}TextValue").text = role
+    if role is not None and not role_on_source:
+        the_case.insert(0, value)
     for i, (code, words) in enumerate(segments):
         start, end = span(text, words) if isinstance(words, str) else words
         selection_guid = (selection_guids or {}).get(i) or str(uuid.uuid5(uuid.NAMESPACE_OID, f"{i}-{words}"))
@@ -84,6 +85,8 @@ def coded_project(exported: Path, out: Path, segments, *, text: str = TRANSCRIPT
                                      startPosition=str(start), endPosition=str(end))
         coding = etree.SubElement(selection, f"{{{NS}}}Coding", guid=g(str(uuid.uuid4())))
         etree.SubElement(coding, f"{{{NS}}}CodeRef", targetGUID=g(code))
+    if role is not None and role_on_source:  # as MAXQDA writes document variables: after the selections
+        source.append(value)
     notes = etree.SubElement(root, f"{{{NS}}}Notes")
     note = etree.SubElement(notes, f"{{{NS}}}Note", guid=str(uuid.uuid4()), name="Memo")
     etree.SubElement(note, f"{{{NS}}}PlainTextContent").text = "Memo: Ana thinks this is key."  # never imported
@@ -215,19 +218,36 @@ def test_coded_segments_round_trip_into_quotes_that_check_accepts_and_the_site_s
 
 def test_codes_named_as_a_coder_would_and_guids_in_braces(project, frame, tmp_path):
     """A frame typed by hand (not exported): codes named by id or number, directions in any case,
-    with a hyphen or a space; GUIDs in braces and upper case; the text inline; a case name that
-    is not a tag is made one, and said."""
-    hand = (f'guid="{uuid.UUID(int=11)}" name="cmoc-09 matching" isCodable="true">'
-            f'<Code guid="{uuid.UUID(int=12)}" name="Refines" isCodable="true"/>')
-    coded = coded_project(frame, tmp_path / "hand.qdpx", [(str(uuid.UUID(int=12)), "maybe it's okay to talk")],
-                          extra_codes=hand, braces=True, inline=True, case="Participant 21", role="Young person")
+    with a hyphen or a space; GUIDs in braces and upper case; the text inline; the role a document
+    variable (as MAXQDA writes it) named by the role's name; a case name that is not a tag is made
+    one, and said."""
+    hand = (f'guid="{uuid.UUID(int=10)}" name="Our codes" isCodable="false">'
+            f'<Code guid="{uuid.UUID(int=11)}" name="cmoc-09 matching" isCodable="true">'
+            f'<Code guid="{uuid.UUID(int=12)}" name="Refines" isCodable="true"/></Code>'
+            f'<Code guid="{uuid.UUID(int=13)}" name="CMOC 2 advocacy" isCodable="true">'
+            f'<Code guid="{uuid.UUID(int=14)}" name="NOT-TRIGGERED" isCodable="true"/></Code>')
+    coded = coded_project(frame, tmp_path / "hand.qdpx", [(str(uuid.UUID(int=12)), "maybe it's okay to talk"),
+                                                          (str(uuid.UUID(int=14)), "always too busy")],
+                          extra_codes=hand, braces=True, inline=True, case="Participant 21", role="Young person",
+                          role_on_source=True)
     result = qda("import", coded, "--source", "phase-2-interviews", cwd=project)
     assert result.returncode == 0, result.stderr
     assert "participant tag: case 'Participant 21' -> participant Participant-21" in result.stdout
     theory = load_theory(project / "theory")
-    (quote,) = [q for q in theory.quotes if q.segment]
+    quote, busy = sorted((q for q in theory.quotes if q.segment), key=lambda q: q.id)
     assert quote.participant == "Participant-21" and quote.text == "maybe it's okay to talk"
     assert any(e.quote == quote.id and e.direction == "refines" for e in theory.get("cmoc-09").evidence)
+    (entry,) = [e for e in theory.get("cmoc-02").evidence if e.quote == busy.id]  # its only circumstance
+    assert entry.direction == "not-triggered" and entry.circumstance == theory.get("cmoc-02").not_triggered[0].circumstance
+
+
+def test_a_case_without_a_role_is_refused_with_the_roles_to_choose_from(project, frame, tmp_path):
+    coded = coded_project(frame, tmp_path / "norole.qdpx", [(code_guid("cmoc", "cmoc-04"), "always too busy")],
+                          role=None)
+    before = tree_hash(project / "theory")
+    result = qda("import", coded, "--source", "phase-2-interviews", cwd=project)
+    assert result.returncode == 1 and tree_hash(project / "theory") == before
+    assert "the case 'YP-07' has no text variable `role`" in result.stderr and "young-person" in result.stderr
 
 
 def test_a_segment_that_may_identify_someone_is_refused_and_nothing_is_written(project, frame, tmp_path):

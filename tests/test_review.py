@@ -144,6 +144,9 @@ def test_hostile_text_in_a_changed_field_stays_text(pull_request):
     assert 'href="javascript' not in page
     assert "&lt;script&gt;" in _panel(preview / "cmoc/cmoc-02.html") or "&#60;script&#62;" in _panel(
         preview / "cmoc/cmoc-02.html")
+    listing = (preview / "this-change.html").read_text(encoding="utf-8")  # the same marks, inside Markdown
+    assert "alert(1)" in listing and "<script>alert" not in listing and "<img src=x" not in listing
+    assert "<strong>bold" not in listing and 'href="javascript' not in listing
     rendered = MarkdownIt("commonmark").render(summary)
     assert "<script>" not in rendered and "<img" not in rendered and "<strong>bold" not in rendered
     assert 'href="javascript' not in rendered

@@ -166,7 +166,7 @@ def _segment(project, text_source, selection, cites, listed, roles, result: Plan
     if tag != case.name:
         result.renamed.append(f"case {case.name!r} -> participant {tag}")
     segment.tag = tag
-    said = case.variables.get("role")
+    said = case.variables.get("role") or text_source.variables.get("role")  # the case's, or the document's
     segment.role = listed.get(tag) or (roles.get(said.casefold()) if said else None)
     if segment.role is None:
         result.refused.append(f"{where}: the case {case.name!r} has " + (

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -46,6 +46,7 @@ class TextSource:
     name: str
     text: str
     selections: list[Selection]
+    variables: dict[str, str] = field(default_factory=dict)  # a document's own text variables (MAXQDA writes these)
 
 
 @dataclass
@@ -105,10 +106,10 @@ def read(path: Path) -> Project:
                            f"<{etree.QName(root).localname}> in {etree.QName(root).namespace or 'no namespace'}, "
                            f"not <Project> in {NS})")
         codes = [_code(c, None) for c in root.findall(f"{{{NS}}}CodeBook/{{{NS}}}Codes/{{{NS}}}Code")]
-        sources = [_text_source(path, archive, members, s) for s in root.iter(f"{{{NS}}}TextSource")
-                   if s.getparent().tag == f"{{{NS}}}Sources"]
         variables = {guid(v.get("guid", "")): (v.get("name") or "").strip().lower()
                      for v in root.findall(f"{{{NS}}}Variables/{{{NS}}}Variable")}
+        sources = [_text_source(path, archive, members, s, variables) for s in root.iter(f"{{{NS}}}TextSource")
+                   if s.getparent().tag == f"{{{NS}}}Sources"]
         cases = [_case(c, variables) for c in root.findall(f"{{{NS}}}Cases/{{{NS}}}Case")]
         return Project(root.get("name") or path.stem, codes, sources, cases)
 
@@ -166,7 +167,7 @@ def _code(element, parent: Code | None) -> Code:
     return code
 
 
-def _text_source(path: Path, archive, members, element) -> TextSource:
+def _text_source(path: Path, archive, members, element, names: dict[str, str]) -> TextSource:
     name = element.get("name") or element.get("guid", "")
     inline = element.find(f"{{{NS}}}PlainTextContent")
     where = element.get("plainTextPath") or ""
@@ -199,16 +200,21 @@ def _text_source(path: Path, archive, members, element) -> TextSource:
                            f"({len(text)} characters): export the project again from your tool")
         codes = [guid(ref.get("targetGUID", "")) for ref in s.iter(f"{{{NS}}}CodeRef")]
         selections.append(Selection(guid(s.get("guid", "")), start, end, codes, s.get("name") or ""))
-    return TextSource(guid(element.get("guid", "")), name, text, selections)
+    return TextSource(guid(element.get("guid", "")), name, text, selections, _variables(element, names))
 
 
-def _case(element, names: dict[str, str]) -> Case:
+def _variables(element, names: dict[str, str]) -> dict[str, str]:
+    """An element's text variables by name (lower case)."""
     variables = {}
     for value in element.findall(f"{{{NS}}}VariableValue"):
         ref = value.find(f"{{{NS}}}VariableRef")
         text = value.findtext(f"{{{NS}}}TextValue")
         if ref is not None and text is not None:
             variables[names.get(guid(ref.get("targetGUID", "")), "")] = text.strip()
-    return Case(guid(element.get("guid", "")), " ".join((element.get("name") or "").split()), variables,
+    return variables
+
+
+def _case(element, names: dict[str, str]) -> Case:
+    return Case(guid(element.get("guid", "")), " ".join((element.get("name") or "").split()), _variables(element, names),
                 {guid(r.get("targetGUID", "")) for r in element.findall(f"{{{NS}}}SourceRef")},
                 {guid(r.get("targetGUID", "")) for r in element.findall(f"{{{NS}}}SelectionRef")})

@@ -74,6 +74,9 @@ def change_summary(repo: Path, base: str, *, preview: str | None = None, site=No
         return "\n".join(lines + [f"The theory at {literal(base)} cannot be read by this version of the tools, so "
                                   "no record-by-record comparison is given.", ""])
     changes = diff(Edition(before.study.version, "", theory_data(before)), theory_data(current))
+    if preview:
+        lines += [f"Every change marked word by word in the preview: [{addresses.NAMES[addresses.REVIEW]}]"
+                  f"({preview.rstrip('/')}/{site.url(addresses.REVIEW)})", ""]
     for kind, heading in KINDS:
         these = [c for c in changes if c.kind == kind]
         counts = {what: [c for c in these if c.change == what] for what in ("added", "changed", "removed")}

@@ -223,16 +223,19 @@ def test_codes_named_as_a_coder_would_and_guids_in_braces(project, frame, tmp_pa
     one, and said."""
     hand = (f'guid="{uuid.UUID(int=10)}" name="Our codes" isCodable="false">'
             f'<Code guid="{uuid.UUID(int=11)}" name="cmoc-09 matching" isCodable="true">'
-            f'<Code guid="{uuid.UUID(int=12)}" name="Refines" isCodable="true"/></Code>'
+            f'<Code guid="{uuid.UUID(int=12)}" name="Refines" isCodable="true"/>'
+            f'<Code guid="{uuid.UUID(int=15)}" name="refinement ideas" isCodable="true"/></Code>'
             f'<Code guid="{uuid.UUID(int=13)}" name="CMOC 2 advocacy" isCodable="true">'
             f'<Code guid="{uuid.UUID(int=14)}" name="NOT-TRIGGERED" isCodable="true"/></Code>')
     coded = coded_project(frame, tmp_path / "hand.qdpx", [(str(uuid.UUID(int=12)), "maybe it's okay to talk"),
-                                                          (str(uuid.UUID(int=14)), "always too busy")],
+                                                          (str(uuid.UUID(int=14)), "always too busy"),
+                                                          (str(uuid.UUID(int=15)), "School was different")],
                           extra_codes=hand, braces=True, inline=True, case="Participant 21", role="Young person",
                           role_on_source=True)
     result = qda("import", coded, "--source", "phase-2-interviews", cwd=project)
     assert result.returncode == 0, result.stderr
     assert "participant tag: case 'Participant 21' -> participant Participant-21" in result.stdout
+    assert "not imported (on no CMOC's code)" in result.stdout and "'refinement ideas'" in result.stdout
     theory = load_theory(project / "theory")
     quote, busy = sorted((q for q in theory.quotes if q.segment), key=lambda q: q.id)
     assert quote.participant == "Participant-21" and quote.text == "maybe it's okay to talk"

@@ -216,3 +216,21 @@ def test_a_base_that_is_no_commit_is_named_with_what_to_do(tmp_path):
     result = subprocess.run([sys.executable, "-m", "livingtheory", "summary", "--base", "origin/no-such-branch"],
                             cwd=project, capture_output=True, text=True)
     assert result.returncode == 0 and "is not a commit" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_a_base_without_a_readable_theory_is_said_and_the_preview_still_builds(tmp_path):
+    """A first pull request (the base has no theory yet): the preview's page says no comparison can
+    be given; no record's page carries marks; the summary says the same."""
+    project = make_project(tmp_path / "project")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@e.org"}
+    for command in (["init", "-q", "-b", "main"], ["add", "mkdocs.yml"], ["commit", "-qm", "start"]):
+        subprocess.run(["git", *command], cwd=project, check=True, capture_output=True, env=env)
+    from livingtheory.site.generate import generate
+    site = generate(project / "theory", site_url="https://example.org/", project=project, draw=False, against="main")
+    page = site.by_path["this-change.md"]
+    assert "cannot be read by this version of the tools" in page.body
+    assert not any("changed-here" in p.body for p in site.pages)
+    summary = subprocess.run([sys.executable, "-m", "livingtheory", "summary", "--base", "main"], cwd=project,
+                             capture_output=True, text=True)
+    assert summary.returncode == 0 and "cannot be read by this version of the tools" in summary.stdout

@@ -2,7 +2,7 @@
 `outputs.codingframe` exports (or on codes named as a coder would), read against the theory.
 
 `plan(...)` reads a coded project against the theory: each coded text segment on a CMOC's code
-becomes a quote and an evidence entry with its direction; `files(...)` the records to write (as
+becomes a quote and an evidence entry with its direction; `records(...)` the files to write (as
 `new quote` writes them: round-trip YAML, versions and history a released CMOC needs). Nothing is
 written here; what cannot be imported is a refusal naming the code, the source and the position.
 """
@@ -21,8 +21,7 @@ from . import scaffold
 from .refiqda import Code, Project, Selection, TextSource
 
 _SAID = [(SUPPORTS, ("supports", "support")), (REFINES, ("refines", "refine")),
-         (CONTRADICTS, ("contradicts", "contradict", "evidence against")),
-         (NOT_TRIGGERED, ("not triggered", "not-triggered"))]
+         (CONTRADICTS, ("contradicts", "contradict", "evidence against")), (NOT_TRIGGERED, ("not triggered",))]
 _TAG = re.compile(r"^[#A-Za-z0-9][A-Za-z0-9#._-]{0,23}$")  # common.schema.json's participant
 
 
@@ -59,8 +58,10 @@ class Plan:
 
 
 def _direction_of(name: str) -> str | None:
-    said = " ".join(name.lower().replace("-", " ").replace("_", " ").split())
-    return next((d for d, words in _SAID if any(said.startswith(w) for w in words)), None)
+    """The direction a code's name says, whole ("Not-Triggered", "contradicts (evidence against)"):
+    a code of the team's own ("refinement ideas") says none."""
+    said = " ".join(re.sub(r"\(.*\)\s*$", "", name).lower().replace("-", " ").replace("_", " ").split())
+    return next((d for d, words in _SAID if said in words), None)
 
 
 def _cmoc_of(code: Code, theory: ProgrammeTheory, by_guid: dict[str, Cmoc]) -> Cmoc | None:

@@ -71,8 +71,9 @@ def change_summary(repo: Path, base: str, *, preview: str | None = None, site=No
     except UnknownRef as unknown:
         return "\n".join(lines + [str(unknown), ""])
     except TheoryInvalid:  # e.g. a change of the records' model: say so, do not fail the job
-        return "\n".join(lines + [f"The theory at {literal(base)} cannot be read by this version of the tools, so "
-                                  "no record-by-record comparison is given.", ""])
+        return "\n".join(lines + [f"The theory at {literal(base)} cannot be read by this version of the tools (it has "
+                                  "no theory yet, has problems, or its records are in an older format), so no "
+                                  "record-by-record comparison is given.", ""])
     changes = diff(Edition(before.study.version, "", theory_data(before)), theory_data(current))
     if preview:
         lines += [f"Every change marked word by word in the preview: [{addresses.NAMES[addresses.REVIEW]}]"

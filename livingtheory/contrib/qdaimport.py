@@ -289,9 +289,10 @@ def _source(out: Import, plan_: Plan, project: Project, theory: ProgrammeTheory,
                 roundtrip.append(data, "participants", {"tag": roundtrip.quoted(tag), "role": role})
             if released:
                 q = roundtrip.quoted
-                roundtrip.append(data, "history", {"date": q(today), "theory_version": q(version),
-                                                   "change": f"Participants {', '.join(missing)} added from {project_said}.",
-                                                   "rationale": "Their coded segments were imported as quotes."})
+                roundtrip.append(data, "history", {
+                    "date": q(today), "theory_version": q(version),
+                    "change": f"Participants {', '.join(missing)} added from {project_said}.",
+                    "rationale": "Their coded segments were imported as quotes."})
         out.files[path] = roundtrip.edited(path, add)
         out.changed.append(f"source {source_id}: participants {', '.join(missing)} added")
         return
@@ -300,11 +301,13 @@ def _source(out: Import, plan_: Plan, project: Project, theory: ProgrammeTheory,
     design = next((d.id for d in designs if "realist" in f"{d.id} {d.name}".lower()
                    and "interview" in f"{d.id} {d.name}".lower() and "survey" not in d.id), None) or \
         next((d.id for d in designs if "interview" in f"{d.id} {d.name}".lower()), None)
-    record = {"id": source_id, "kind": "study", "name": _fit(project.name, 60), "title": f"{project.name} (coded interviews)",
+    record = {"id": source_id, "kind": "study", "name": _fit(project.name, 60),
+              "title": f"{project.name} (coded interviews)",
               "year": int(today[:4]), "design": design, "phase": phase or (phases[-1] if phases else None),
               "sample_size": len(people),
               "description": f"Interviews coded against the theory in {project_said}, imported on {today}.",
-              "participants": [roundtrip.item_like([], {"tag": roundtrip.quoted(t), "role": r}) for t, r in people.items()]}
+              "participants": [roundtrip.item_like([], {"tag": roundtrip.quoted(t), "role": r})
+                               for t, r in people.items()]}
     for entry in record["participants"]:
         entry.fa.set_flow_style()
     out.files[theory_dir / "sources" / f"{source_id}.yaml"] = scaffold.MODELINE.format(kind="source") + \

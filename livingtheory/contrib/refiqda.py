@@ -215,6 +215,7 @@ def _variables(element, names: dict[str, str]) -> dict[str, str]:
 
 
 def _case(element, names: dict[str, str]) -> Case:
-    return Case(guid(element.get("guid", "")), " ".join((element.get("name") or "").split()), _variables(element, names),
+    return Case(guid(element.get("guid", "")), " ".join((element.get("name") or "").split()),
+                _variables(element, names),
                 {guid(r.get("targetGUID", "")) for r in element.findall(f"{{{NS}}}SourceRef")},
                 {guid(r.get("targetGUID", "")) for r in element.findall(f"{{{NS}}}SelectionRef")})

@@ -319,7 +319,8 @@ def _unrecorded_terms(label: str, new: list) -> FieldChange:
     """A list of the vocabulary that an older snapshot format did not record: said plainly, never
     taken as unchanged (a phase added since would otherwise go unmentioned)."""
     names = ", ".join(shown_value(v.get("name") if isinstance(v, dict) else v) for v in new)
-    return FieldChange(label, "", shown_value(new), terms=f"the earlier edition recorded no such list; this one lists {names}")
+    return FieldChange(label, "", shown_value(new),
+                       terms=f"the earlier edition recorded no such list; this one lists {names}")
 
 
 # Fields holding record Markdown, as the theory's data names them (references.MARKDOWN_FIELDS by record).

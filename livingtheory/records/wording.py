@@ -30,7 +30,8 @@ def compared(before: str, after: str) -> tuple[Words, ...]:
     pieces: list[Words] = []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":  # the space after the last kept word, from either text (a removal may follow it)
-            _add(pieces, SAME, "".join(map("".join, new[b1:b2 - 1])) + new[b2 - 1][0] + (new[b2 - 1][1] or old[a2 - 1][1]))
+            last, space = new[b2 - 1][0], new[b2 - 1][1] or old[a2 - 1][1]
+            _add(pieces, SAME, "".join(map("".join, new[b1:b2 - 1])) + last + space)
         else:
             _add(pieces, REMOVED, "".join(map("".join, old[a1:a2])))
             _add(pieces, ADDED, "".join(map("".join, new[b1:b2])))

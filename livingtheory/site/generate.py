@@ -208,8 +208,9 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
         raise TheoryInvalid(found)
     problems = sorted({*problems, *found})
     generated = GeneratedSite(theory.study, theory.based_on, editions, pages, citations, data, assets,
-                              site_settings(theory.study, theory.based_on), addresses.navigation(theory, compared is not None), site_url,
-                              edit_base, site, state, Credits.of(theory.study, theory.based_on), problems=problems)
+                              site_settings(theory.study, theory.based_on),
+                              addresses.navigation(theory, review=compared is not None), site_url, edit_base, site,
+                              state, Credits.of(theory.study, theory.based_on), problems=problems)
     sources = [d.source for page in pages for d in page.diagrams]
     static = bool(os.environ.get("CI")) if static is None else static
     try:

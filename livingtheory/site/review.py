@@ -6,7 +6,8 @@ history entries; a page of the preview lists every change. Pages of unchanged re
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import CannotBuild, TheoryInvalid
@@ -20,10 +21,13 @@ from ..records.model import ProgrammeTheory
 class Review:
     against: str  # the git ref compared with, as given
     changes: tuple[RecordChange, ...] | None  # None: the theory there cannot be read by these tools
-    by_record: dict = field(default_factory=dict)  # (kind, id) -> its change
 
     def of(self, kind: str, record_id: str) -> RecordChange | None:
-        return self.by_record.get((kind, record_id))
+        return self._by_record.get((kind, record_id))
+
+    @functools.cached_property
+    def _by_record(self) -> dict[tuple[str, str], RecordChange]:
+        return {(c.kind, c.record_id): c for c in self.changes or ()}
 
 
 def review(theory: ProgrammeTheory, theory_dir: Path, against: str) -> Review:
@@ -35,4 +39,4 @@ def review(theory: ProgrammeTheory, theory_dir: Path, against: str) -> Review:
     except TheoryInvalid:  # e.g. a change of the records' model: the page says so
         return Review(against, None)
     changes = tuple(diff(Edition(before.study.version, "", theory_data(before)), theory_data(theory)))
-    return Review(against, changes, {(c.kind, c.record_id): c for c in changes})
+    return Review(against, changes)

@@ -234,3 +234,14 @@ def test_a_base_without_a_readable_theory_is_said_and_the_preview_still_builds(t
     summary = subprocess.run([sys.executable, "-m", "livingtheory", "summary", "--base", "main"], cwd=project,
                              capture_output=True, text=True)
     assert summary.returncode == 0 and "cannot be read by this version of the tools" in summary.stdout
+
+
+def test_a_field_rewritten_whole_at_the_size_limit_is_one_change():
+    """difflib's time grows with the product of the lengths: a middle beyond the bound is one
+    removal and one addition (the kept start and end still found), never a build that stalls."""
+    before = "Start. " + " ".join(f"old{i}" for i in range(12_000)) + " End."
+    after = "Start. " + " ".join(f"new{i}" for i in range(12_000)) + " End."
+    assert len(after) <= 100_000  # a field's limit
+    pieces = wording.compared(before, after)
+    assert [p.kind for p in pieces] == [wording.SAME, wording.REMOVED, wording.ADDED, wording.SAME]
+    assert pieces[0].text == "Start. " and pieces[-1].text == "End."

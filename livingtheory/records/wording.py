@@ -26,9 +26,8 @@ def compared(before: str, after: str) -> tuple[Words, ...]:
     that replaced it. Words are compared without the white space around them (a changed line
     break is no change); kept words are shown as `after` writes them."""
     old, new = _WORD.findall(before or ""), _WORD.findall(after or "")
-    matcher = difflib.SequenceMatcher(None, [w for w, _ in old], [w for w, _ in new], autojunk=False)
     pieces: list[Words] = []
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+    for op, a1, a2, b1, b2 in _opcodes([w for w, _ in old], [w for w, _ in new]):
         if op == "equal":  # the space after the last kept word, from either text (a removal may follow it)
             last, space = new[b2 - 1][0], new[b2 - 1][1] or old[a2 - 1][1]
             _add(pieces, SAME, "".join(map("".join, new[b1:b2 - 1])) + last + space)
@@ -36,6 +35,31 @@ def compared(before: str, after: str) -> tuple[Words, ...]:
             _add(pieces, REMOVED, "".join(map("".join, old[a1:a2])))
             _add(pieces, ADDED, "".join(map("".join, new[b1:b2])))
     return tuple(pieces)
+
+
+_MOST = 4_000_000  # words before x words after, in the changed middle: beyond it, the middle is one change
+
+
+def _opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes, the kept start and end found first: its time grows with the product of the
+    lengths, and a field may hold 100,000 characters (a middle beyond _MOST is replaced whole)."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    middle_old, middle_new = old[start:len(old) - end], new[start:len(new) - end]
+    if len(middle_old) * len(middle_new) > _MOST:
+        middle = [("replace", 0, len(middle_old), 0, len(middle_new))]
+    else:
+        middle = difflib.SequenceMatcher(None, middle_old, middle_new, autojunk=False).get_opcodes()
+    ops = [("equal", 0, start, 0, start)] if start else []
+    ops += [(op, a1 + start, a2 + start, b1 + start, b2 + start) for op, a1, a2, b1, b2 in middle
+            if a2 > a1 or b2 > b1]
+    if end:
+        ops.append(("equal", len(old) - end, len(old), len(new) - end, len(new)))
+    return ops
 
 
 def _add(pieces: list[Words], kind: str, text: str) -> None:

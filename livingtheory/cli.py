@@ -445,10 +445,15 @@ def _qda(args) -> int:
         theory = load_theory(args.theory_dir)
         codes = codingframe.frame(theory)
         name = f"{' '.join(theory.study.title.split())}: coding frame, version {theory.study.version}"
-        codingframe.write_project(args.output, name, codes, origin="livingtheory")
+        try:
+            codingframe.write_project(args.output, name, codes, origin="livingtheory")
+            if args.codebook:
+                _write(args.codebook, codingframe.codebook_text(theory))
+        except OSError as cannot:
+            raise Refused(f"cannot write {cannot.filename}: {cannot.strerror}: give a file in a folder that "
+                          "exists and that you may write to") from None
         print(f"wrote {args.output}: {sum(len(o.children) for o in codes)} CMOC codes under {len(codes)} outcomes")
         if args.codebook:
-            _write(args.codebook, codingframe.codebook_text(theory))
             print(f"wrote {args.codebook}")
         return 0
     return _qda_import(args, qdaimport, refiqda)

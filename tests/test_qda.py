@@ -326,11 +326,23 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[Path, str]]:
                      "names a file outside itself ('../../evil.txt')"),
         "entity bomb": (_zip(tmp / "lol.qdpx", {"project.qde": entities}), "declares a document type (entities)"),
         "2 GB transcript": (big, "is 2,048 MB; the import reads files up to 20 MB"),
+        "damaged archive": (_damaged(tmp / "damaged.qdpx"), "the archive is damaged or cannot be read"),
     }
 
 
+def _damaged(path: Path) -> Path:
+    """A zip whose member's compressed bytes were altered after it was written (its CRC no longer holds)."""
+    _zip(path, {"project.qde": PROJECT.format("") + " " * 5000})
+    data = bytearray(path.read_bytes())
+    at = data.index(b"PK\x03\x04") + 30 + len("project.qde") + 5
+    data[at:at + 8] = b"\x00" * 8
+    path.write_bytes(bytes(data))
+    return path
+
+
 @pytest.mark.parametrize("case", ["not a zip", "no project.qde", "not REFI-QDA XML", "selection outside its text",
-                                  "missing source text", "zip bomb", "zip slip", "entity bomb", "2 GB transcript"])
+                                  "missing source text", "zip bomb", "zip slip", "entity bomb", "2 GB transcript",
+                                  "damaged archive"])
 def test_bad_input_gets_a_located_plain_message_and_nothing_is_written(project, tmp_path, case):
     (tmp_path / "notes.qdpx").write_text("not a zip")
     path, message = _bad_inputs(tmp_path)[case]
@@ -343,7 +355,25 @@ def test_bad_input_gets_a_located_plain_message_and_nothing_is_written(project, 
 
 
 def test_bad_options_are_named(project, frame):
+    result = qda("export", "--output", project / "no-such-folder/frame.qdpx", cwd=project)
+    assert result.returncode == 1 and "cannot write" in result.stderr and "Traceback" not in result.stderr
     result = qda("import", frame, "--source", "Phase 2", cwd=project)
     assert result.returncode == 1 and "--source 'Phase 2' is not a source id" in result.stderr
     result = qda("import", frame, "--source", "p2", "--phase", "nope", cwd=project)
     assert result.returncode == 1 and "--phase 'nope' is not a phase of the vocabulary" in result.stderr
+
+
+def test_a_segment_no_quote_could_hold_is_refused_where_it_is_coded(project, frame, tmp_path):
+    """Said at the segment, in the tool's words, before any record is made: no words, too long for a
+    field, an invisible bidirectional control character."""
+    text = TRANSCRIPT + "   \n" + "YP-07: it was fine \u202eenif saw ti\u202c really.\n" + "We talked. " * 10_000
+    segments = [(code_guid("cmoc", "cmoc-04"), span(text, "   \n")),
+                (code_guid("cmoc", "cmoc-04"), "it was fine \u202eenif saw ti\u202c really."),
+                (code_guid("cmoc", "cmoc-04"), (text.index("We talked."), len(text)))]
+    coded = coded_project(frame, tmp_path / "odd.qdpx", segments, text=text)
+    before = tree_hash(project / "theory")
+    result = qda("import", coded, "--source", "phase-2-interviews", cwd=project)
+    assert result.returncode == 1 and tree_hash(project / "theory") == before
+    assert "holds no words" in result.stderr and "bidirectional control character (U+202E)" in result.stderr
+    assert "characters long; a field may hold at most 100,000" in result.stderr
+    assert "theory/quotes/" not in result.stderr  # said at the segment, not at a file never written

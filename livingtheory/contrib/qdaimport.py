@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..records import deidentify, roundtrip
 from ..records.editions import Edition
+from ..records.yamlsource import text_problems
 from ..records.model import CONTRADICTS, NOT_TRIGGERED, REFINES, SUPPORTS, Cmoc, ProgrammeTheory
 from ..web.names import name_of
 from ..outputs.codingframe import code_guid
@@ -155,6 +156,10 @@ def _segment(project, text_source, selection, cites, listed, roles, result: Plan
     case = project.case_of(text_source, selection)
     where = f"source {text_source.name!r}, characters {selection.start}-{selection.end}"
     segment = Segment(text_source, selection, words, case.name if case else "", "", None, cites)
+    if not words:
+        result.refused.append(f"{where} holds no words: code the passage itself in your tool")
+    result.refused += [f"{where}: {message} ({fix.split(':')[0]} in your tool, and export again)"
+                       for message, fix in text_problems(words)]
     if case is None:
         result.refused.append(f"{where}: no case holds it or its source, so its participant is unknown: put the "
                               "transcript (or the segment) in a case named after the participant, and export again")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -87,7 +88,14 @@ def guid(value: str) -> str:
 
 def read(path: Path) -> Project:
     """The project in a .qdpx file; raises QdaError."""
-    path = Path(path)
+    try:
+        return _read(Path(path))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as damaged:
+        raise QdaError(f"{path}: the archive is damaged or cannot be read ({damaged}): export the project "
+                       "again from your tool") from None
+
+
+def _read(path: Path) -> Project:
     if not path.is_file():
         raise QdaError(f"{path}: no such file")
     if not zipfile.is_zipfile(path):

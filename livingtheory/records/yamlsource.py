@@ -285,17 +285,21 @@ def _construct(text: str, record: Record, problems: list[Problem], *, track: boo
 
 
 def _check_text(value: str, file: str, line: int, column: int, problems: list[Problem]) -> None:
+    problems += [Problem(file, line, column, message, fix) for message, fix in text_problems(value)]
+
+
+def text_problems(value: str) -> list[tuple[str, str]]:
+    """(what is wrong, what to do) with a text field's value, wherever it comes from (a record, an import)."""
+    found = []
     if len(value) > MAX_TEXT_CHARS:
-        problems.append(Problem(file, line, column, f"this text is {len(value):,} characters long; "
-                                f"a field may hold at most {MAX_TEXT_CHARS:,}",
-                                "shorten it: quote an excerpt, or split the text across records"))
+        found.append((f"this text is {len(value):,} characters long; a field may hold at most {MAX_TEXT_CHARS:,}",
+                      "shorten it: quote an excerpt, or split the text across records"))
     bidi = _BIDI.search(value)
     if bidi:
-        problems.append(Problem(file, line, column,
-                                f"the text holds an invisible bidirectional control character "
-                                f"(U+{ord(bidi.group()):04X}), which makes what follows it display in "
-                                "another order than it is written",
-                                "delete the character: retype the text around it, or paste it as plain text"))
+        found.append((f"the text holds an invisible bidirectional control character (U+{ord(bidi.group()):04X}), "
+                      "which makes what follows it display in another order than it is written",
+                      "delete the character: retype the text around it, or paste it as plain text"))
+    return found
 
 
 def _scalar(node):

@@ -80,14 +80,17 @@ def cite_file(name: str, ext: str) -> str:
     return f"cite/{name}.{ext}"
 
 
+SCHEMAS = "data/schemas/"  # the record format's JSON Schemas, as a build serves them
+
+
 def schema_file(kind: str) -> str:
-    return f"data/schemas/{kind}.schema.json"
+    return f"{SCHEMAS}{kind}.schema.json"
 
 
 def schemas_url(site_url: str, version: str, released) -> str:
     """Where a build serves the record format's JSON Schemas (their `$id`s, and the RO-Crate's own
     terms): in its edition's folder, or the draft's (as the publishing workflow deploys them)."""
-    return f"{site_url.rstrip('/')}/{version if released else 'draft'}/{schema_file('')[:-len('.schema.json')]}"
+    return f"{site_url.rstrip('/')}/{version if released else 'draft'}/{SCHEMAS}"
 
 
 def slug(text: str) -> str:

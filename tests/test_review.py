@@ -120,6 +120,11 @@ def test_added_evidence_and_a_removed_relation_are_marked_as_such(pull_request):
                      _panel(preview / "cmoc/cmoc-05.html"))
     assert re.search(r"<strong>Relations</strong>: <del><span[^>]*>removed: </span>leads-to cmoc-03</del>",
                      _panel(preview / "cmoc/cmoc-04.html"))
+    # What the change rests on: the new quote's words, linked to where the page shows it.
+    page = (preview / "cmoc/cmoc-05.html").read_text(encoding="utf-8")
+    assert re.search(r'<li>supports: <a href="#quote-90">&ldquo;A young man wouldn', _panel(preview / "cmoc/cmoc-05.html"))
+    assert 'id="quote-90"' in page
+    assert "The evidence it adds" not in _panel(preview / "cmoc/cmoc-03.html")  # it added none
 
 
 def test_an_untouched_cmoc_page_carries_no_marks(pull_request):

@@ -14,16 +14,23 @@ from ..problems import CannotBuild, TheoryInvalid
 from ..records.data import theory_data
 from ..records.editions import Edition, RecordChange, diff
 from ..records.gitref import UnknownRef, theory_at
-from ..records.model import ProgrammeTheory
+from ..records.model import Cmoc, Evidence, ProgrammeTheory
 
 
 @dataclass(frozen=True)
 class Review:
     against: str  # the git ref compared with, as given
     changes: tuple[RecordChange, ...] | None  # None: the theory there cannot be read by these tools
+    base: Edition | None = None  # the theory at `against`, as data
 
     def of(self, kind: str, record_id: str) -> RecordChange | None:
         return self._by_record.get((kind, record_id))
+
+    def new_evidence(self, cmoc: Cmoc) -> list[Evidence]:
+        """The CMOC's evidence the base did not cite, with its direction: what the change rests on."""
+        old = (self.base.record("cmocs", cmoc.id) if self.base else None) or {}
+        cited = {(e.get("quote") or e.get("source"), e.get("direction")) for e in old.get("evidence") or ()}
+        return [e for e in cmoc.evidence if (e.quote or e.source, e.direction) not in cited]
 
     @functools.cached_property
     def _by_record(self) -> dict[tuple[str, str], RecordChange]:
@@ -38,5 +45,5 @@ def review(theory: ProgrammeTheory, theory_dir: Path, against: str) -> Review:
         raise CannotBuild(f"the preview cannot be compared with its base: {unknown}") from None
     except TheoryInvalid:  # e.g. a change of the records' model: the page says so
         return Review(against, None)
-    changes = tuple(diff(Edition(before.study.version, "", theory_data(before)), theory_data(theory)))
-    return Review(against, changes)
+    base = Edition(before.study.version, "", theory_data(before))
+    return Review(against, tuple(diff(base, theory_data(theory))), base)

@@ -218,8 +218,8 @@ def records(plan_: Plan, project: Project, theory: ProgrammeTheory, editions: li
     version, study_edit = scaffold.change_version(theory_dir, theory, editions)
     released = {r["id"] for r in (editions[-1].data.get("quotes") or [])} if editions else set()
     project_said = f"the REFI-QDA project {project.name!r}"
-    next_number = int(scaffold.next_id(theory_dir / "quotes", "quote").split("-")[1])
-    width = len(scaffold.next_id(theory_dir / "quotes", "quote").split("-")[1])
+    first = scaffold.next_id(theory_dir / "quotes", "quote").split("-")[1]
+    next_number, width = int(first), len(first)
     evidence: dict[str, list[tuple[dict, Segment]]] = {}
     for s in plan_.segments:
         quote = by_segment.get(s.selection.guid)

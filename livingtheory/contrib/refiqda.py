@@ -24,7 +24,6 @@ MAX_TEXT = 20 * 1024 * 1024  # bytes of one transcript (a long interview is well
 MAX_XML = 50 * 1024 * 1024  # bytes of project.qde
 MAX_TOTAL = 500 * 1024 * 1024  # bytes of everything the import reads from one archive
 MAX_RATIO = 200  # uncompressed / compressed, for a member over 1 MB: beyond, a zip bomb
-_READ = [0]  # bytes this read() has taken from its archive (one read at a time: commands are single-threaded)
 _GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
 
 
@@ -101,14 +100,14 @@ def _read(path: Path) -> Project:
     if not zipfile.is_zipfile(path):
         raise QdaError(f"{path}: not a REFI-QDA project file (.qdpx is a zip archive): export the project from "
                        "your analysis tool as a REFI-QDA project (.qdpx) and give that file")
-    _READ[0] = 0
-    with zipfile.ZipFile(path) as archive:
-        members = _members(path, archive)
-        qde = members.get(PROJECT) or next((m for n, m in members.items() if n.lower() == PROJECT), None)
+    with zipfile.ZipFile(path) as opened:
+        archive = _Archive(path, opened)
+        qde = archive.members.get(PROJECT) or next((m for n, m in archive.members.items() if n.lower() == PROJECT),
+                                                   None)
         if qde is None:
             raise QdaError(f"{path}: the archive holds no {PROJECT}: it is not a REFI-QDA project; export the "
                            "project again as REFI-QDA (.qdpx)")
-        root = _xml(f"{path}:{PROJECT}", _bytes(path, archive, qde, MAX_XML))
+        root = _xml(f"{path}:{PROJECT}", archive.read(qde, MAX_XML))
         if root.tag != f"{{{NS}}}Project":
             raise QdaError(f"{path}:{PROJECT}: the XML is not a REFI-QDA project (its root is "
                            f"<{etree.QName(root).localname}> in {etree.QName(root).namespace or 'no namespace'}, "
@@ -116,42 +115,45 @@ def _read(path: Path) -> Project:
         codes = [_code(c, None) for c in root.findall(f"{{{NS}}}CodeBook/{{{NS}}}Codes/{{{NS}}}Code")]
         variables = {guid(v.get("guid", "")): (v.get("name") or "").strip().lower()
                      for v in root.findall(f"{{{NS}}}Variables/{{{NS}}}Variable")}
-        sources = [_text_source(path, archive, members, s, variables) for s in root.iter(f"{{{NS}}}TextSource")
+        sources = [_text_source(archive, s, variables) for s in root.iter(f"{{{NS}}}TextSource")
                    if s.getparent().tag == f"{{{NS}}}Sources"]
         cases = [_case(c, variables) for c in root.findall(f"{{{NS}}}Cases/{{{NS}}}Case")]
         return Project(root.get("name") or path.stem, codes, sources, cases)
 
 
-def _members(path: Path, archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
-    """The archive's files by name; a name outside the archive, or sizes of a zip bomb, refused."""
-    members = {}
-    for info in archive.infolist():
-        name = info.filename
-        pure = PurePosixPath(name.replace("\\", "/"))
-        if pure.is_absolute() or ".." in pure.parts or re.match(r"^[A-Za-z]:", name):
-            raise QdaError(f"{path}: the archive names a file outside itself ({name!r}): it was not written by an "
-                           "analysis tool; export the project again")
-        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise QdaError(f"{path}: the archive unpacks to far more than it holds ({name!r}: {info.file_size:,} bytes "
-                           f"from {info.compress_size:,}): refused as a zip bomb; export the project again")
-        members[str(pure)] = info
-    return members
+class _Archive:
+    """A project file's members, read within limits: a name outside the archive and the sizes of a
+    zip bomb are refused on opening; each member, and all of them together, are read up to a limit."""
 
+    def __init__(self, path: Path, archive: zipfile.ZipFile):
+        self.path, self.archive, self.members, self.taken = path, archive, {}, 0
+        for info in archive.infolist():
+            name = info.filename
+            pure = PurePosixPath(name.replace("\\", "/"))
+            if pure.is_absolute() or ".." in pure.parts or re.match(r"^[A-Za-z]:", name):
+                raise QdaError(f"{path}: the archive names a file outside itself ({name!r}): it was not written by "
+                               "an analysis tool; export the project again")
+            if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise QdaError(f"{path}: the archive unpacks to far more than it holds ({name!r}: "
+                               f"{info.file_size:,} bytes from {info.compress_size:,}): refused as a zip bomb; "
+                               "export the project again")
+            self.members[str(pure)] = info
 
-def _bytes(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
-    if info.file_size > limit:
-        raise QdaError(f"{path}: {info.filename} is {info.file_size / 1024 / 1024:,.0f} MB; the import reads files up "
-                       f"to {limit // 1024 // 1024} MB: export the transcripts that hold the coded segments")
-    _READ[0] += info.file_size
-    if _READ[0] > MAX_TOTAL:
-        raise QdaError(f"{path}: the transcripts the project's segments are in come to over "
-                       f"{MAX_TOTAL // 1024 // 1024} MB: export the sources that hold the coded segments")
-    with archive.open(info) as stream:
-        data = stream.read(limit + 1)  # the header's size can lie: never read more than the limit
-    if len(data) > limit:
-        raise QdaError(f"{path}: {info.filename} is over {limit // 1024 // 1024} MB: export the transcripts that "
-                       "hold the coded segments")
-    return data
+    def read(self, info: zipfile.ZipInfo, limit: int) -> bytes:
+        path = self.path
+        if info.file_size > limit:
+            raise QdaError(f"{path}: {info.filename} is {info.file_size / 1024 / 1024:,.0f} MB; the import reads "
+                           f"files up to {limit // 1024 // 1024} MB: export the transcripts that hold the coded segments")
+        self.taken += info.file_size
+        if self.taken > MAX_TOTAL:
+            raise QdaError(f"{path}: the transcripts the project's segments are in come to over "
+                           f"{MAX_TOTAL // 1024 // 1024} MB: export the sources that hold the coded segments")
+        with self.archive.open(info) as stream:
+            data = stream.read(limit + 1)  # the header's size can lie: never read more than the limit
+        if len(data) > limit:
+            raise QdaError(f"{path}: {info.filename} is over {limit // 1024 // 1024} MB: export the transcripts "
+                           "that hold the coded segments")
+        return data
 
 
 def _xml(where: str, data: bytes) -> etree._Element:
@@ -175,7 +177,8 @@ def _code(element, parent: Code | None) -> Code:
     return code
 
 
-def _text_source(path: Path, archive, members, element, names: dict[str, str]) -> TextSource:
+def _text_source(archive: _Archive, element, names: dict[str, str]) -> TextSource:
+    path = archive.path
     name = element.get("name") or element.get("guid", "")
     inline = element.find(f"{{{NS}}}PlainTextContent")
     where = element.get("plainTextPath") or ""
@@ -183,11 +186,11 @@ def _text_source(path: Path, archive, members, element, names: dict[str, str]) -
         text = inline.text
     elif where.startswith("internal://"):
         member = f"Sources/{where.removeprefix('internal://')}"
-        info = members.get(str(PurePosixPath(member)))
+        info = archive.members.get(str(PurePosixPath(member)))
         if info is None:
             raise QdaError(f"{path}: the text of source {name!r} ({member}) is not in the archive: export the project "
                            "again with its sources")
-        data = _bytes(path, archive, info, MAX_TEXT)
+        data = archive.read(info, MAX_TEXT)
         try:
             text = data.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as error:

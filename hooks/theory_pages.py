@@ -80,13 +80,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             file.is_modified = (lambda same=made.get(page.path) == signature: not same)
             made[page.path] = signature
         files.append(file)
-    for download in site.citations:  # small, one set per CMOC: kept in memory
-        files.append(File.generated(config, download.path, content=download.content))
     for served_as, path in site.assets:
         files.append(File.generated(config, served_as, abs_src_path=str(path)))
     downloads = Path(tempfile.mkdtemp(prefix="livingtheory-"))
     weakref.finalize(site, shutil.rmtree, downloads, ignore_errors=True)
-    for download in site.data:  # the whole theory: streamed to disk, never whole in memory
+    # Each written to disk as it is made, never held in memory to the end of the build: the whole
+    # theory's files, and each CMOC's citations and feed (small, but at 5,000 CMOCs some 15 MB in all)
+    for download in (*site.citations, *site.data):
         target = downloads / download.path
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("w", encoding="utf-8", newline="") as out:

@@ -24,8 +24,10 @@ the archive of the release (its data entities: the record files and the snapshot
 from __future__ import annotations
 
 import datetime
+import io
 import json
 from dataclasses import dataclass
+from typing import TextIO
 
 from ..records.editions import Edition
 from ..records.model import CONTRADICTS, NOT_TRIGGERED, RETIRED, version_key
@@ -282,8 +284,17 @@ def crate(data: dict, editions: list[Edition], *, site_url: str, files: list[Dat
 
 def crate_json(data: dict, editions: list[Edition], *, site_url: str, files: list[DataFile],
                doi: str | None = None) -> str:
-    return json.dumps(crate(data, editions, site_url=site_url, files=files, doi=doi), indent=1,
-                      ensure_ascii=False) + "\n"
+    out = io.StringIO()
+    write_crate(out, data, editions, site_url=site_url, files=files, doi=doi)
+    return out.getvalue()
+
+
+def write_crate(out: TextIO, data: dict, editions: list[Edition], *, site_url: str, files: list[DataFile],
+                doi: str | None = None) -> None:
+    """The crate as JSON, written as it is encoded (never held whole as text: at 5,000 CMOCs its
+    pieces took some 100 MB on the way to one string)."""
+    json.dump(crate(data, editions, site_url=site_url, files=files, doi=doi), out, indent=1, ensure_ascii=False)
+    out.write("\n")
 
 
 def site_files(paths: list[str]) -> list[DataFile]:

@@ -36,7 +36,7 @@ def _text(content: str) -> Callable[[TextIO], None]:
 def citation_files(pages) -> list[Download]:
     """Each citable page's citation as BibTeX, RIS and CSL-JSON (cite/<name>.<ext>): made from the
     same record as the page's own citation, so they cite the same edition, or nothing."""
-    return [Download(addresses.cite_file(page.cite_name, ext), _text(make(page.cited)))
+    return [Download(addresses.cite_file(page.cite_name, ext), lambda out, make=make, cited=page.cited: out.write(make(cited)))
             for page in pages if page.cited and page.cite_name for ext, make in citation.DOWNLOADS.items()]
 
 
@@ -71,7 +71,7 @@ def data_files(theory: ProgrammeTheory, released: str | None = None, site_url: s
                       lambda: ([s.id, s.source, " ".join(p.tag for _, p in theory.participants_of_service(s)), s.name,
                                 *(_cell(s.columns.get(c)) for c in columns), len(theory.quotes_of_service(s))]
                                for s in theory.services)))
-    files.append(Download(addresses.DATA["coding_frame"], _text(codebook_text(theory))))
+    files.append(Download(addresses.DATA["coding_frame"], lambda out: out.write(codebook_text(theory))))
     served = addresses.schemas_url(site_url, theory.study.version, released) if site_url else None
     files += [Download(addresses.schema_file(kind), _text(_schema_text(kind, served))) for kind in (*KINDS, "common")]
     return files

@@ -104,7 +104,9 @@ def theory_feed(theory: ProgrammeTheory, *, site_url: str, editions: list[Editio
 def feed_files(theory: ProgrammeTheory, *, site_url: str, editions: list[Edition], state: EditionState) -> list:
     """The theory's feed and each CMOC's, as files of the site (feeds/)."""
     from .downloads import Download
-    text = lambda content: (lambda out: out.write(content))  # noqa: E731
-    return [Download(THEORY_FEED, text(theory_feed(theory, site_url=site_url, editions=editions, state=state))),
-            *(Download(cmoc_feed_path(c), text(cmoc_feed(theory, c, site_url=site_url, editions=editions)))
+    # Each written when the builder asks for it (not all held in memory from the start)
+    return [Download(THEORY_FEED, lambda out: out.write(theory_feed(theory, site_url=site_url, editions=editions,
+                                                                    state=state))),
+            *(Download(cmoc_feed_path(c), lambda out, c=c: out.write(cmoc_feed(theory, c, site_url=site_url,
+                                                                               editions=editions)))
               for c in theory.cmocs)]

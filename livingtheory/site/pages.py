@@ -22,7 +22,7 @@ from markupsafe import Markup
 from ..web import addresses
 from ..web.addresses import Addresses, page_of
 from . import diagrams, evidence, reference
-from .assembly import Page, PageContext, name_of
+from .assembly import Page, PageContext, Parts, name_of, pack
 from ..web.encode import attribute_url, markdown_url, marked, page_text
 from ..outputs import citation, crate, feeds
 from ..outputs.citation import Citation, Credits
@@ -75,7 +75,7 @@ class Render:
             md_inline=here.inline_markdown, name=name_of, pages=addresses, state=self.state, cited=cited,
             cite_name=cite_name, edit_url=here.edit(source), title=title, styles=citation.STYLES,
             contested=self.contested, named=self.named, review=self.review, changed=self.changed(record), **values)
-        return Page(path, meta, body, source, title, here.parts, frozenset(here.links), cited,
+        return Page(path, meta, pack(body), source, title, Parts(here.parts), frozenset(here.links), cited,
                     cite_name if cited else None)
 
     def changed(self, record):

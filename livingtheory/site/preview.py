@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader
 from ..problems import Problem
 from ..records.model import ProgrammeTheory
 from ..web import addresses
-from .assembly import Page
+from .assembly import Page, Parts, pack
 
 # Where the page of a record in each folder is.
 _FOLDER_PAGE = {"cmocs": "cmoc/{}.md", "outcomes": "outcomes/{}.md", "services": "services/{}.md", "content": "{}.md"}
@@ -54,8 +54,8 @@ def _page_of_file(file: str) -> str | None:
 
 def _not_shown(path: str, file: str | None, why: str) -> Page:
     name = html.escape(path.removesuffix(".md").rsplit("/", 1)[-1])
-    return Page(path=path, front={"title": name}, body=f"# {name}: not shown in this preview\n\n{why}\n",
-                source=file, title=name, parts={})
+    return Page(path=path, front={"title": name}, packed=pack(f"# {name}: not shown in this preview\n\n{why}\n"),
+                source=file, title=name, parts=Parts({}))
 
 
 _PANEL = Environment(loader=PackageLoader("livingtheory.site"), autoescape=True, trim_blocks=True,

@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TextIO
 
 from .model import ProgrammeTheory
@@ -19,9 +21,29 @@ PUBLISHED = ("study", "outcomes", "cmocs", "quotes", "services", "theories", "co
 
 
 def theory_data(theory: ProgrammeTheory, released: str | None = None) -> dict:
-    """The whole theory as plain data: the download, and the snapshot of a released edition."""
-    return {"edition": theory.study.version, "released": released, "format": SNAPSHOT_FORMAT,
-            **{name: plain(getattr(theory, name)) for name in PUBLISHED}}
+    """The whole theory as plain data: the download, and the snapshot of a released edition. Within
+    `kept_data()` made once per theory (each caller gets its own top level; nothing below it is changed)."""
+    kept = _KEPT.get()
+    made = kept.get(id(theory), (None, None))[1] if kept is not None else None
+    if made is None:
+        made = {name: plain(getattr(theory, name)) for name in PUBLISHED}
+        if kept is not None:
+            kept[id(theory)] = (theory, made)  # the theory held too: its id is not reused meanwhile
+    return {"edition": theory.study.version, "released": released, "format": SNAPSHOT_FORMAT, **made}
+
+
+_KEPT: ContextVar[dict | None] = ContextVar("kept_theory_data", default=None)
+
+
+@contextmanager
+def kept_data():
+    """theory_data made once per theory in this block (a build asks for it several times), and let
+    go at its end (at 5,000 CMOCs it is tens of megabytes)."""
+    token = _KEPT.set({})
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
 
 
 def theory_json(theory: ProgrammeTheory, released: str | None = None) -> str:

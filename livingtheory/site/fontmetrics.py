@@ -79,14 +79,21 @@ class SiteFont:
 
 @functools.lru_cache(maxsize=None)
 def _face(path: Path):
+    """HarfBuzz's face of a served font part, from the plain OpenType copy made beside it (`unhinted`):
+    HarfBuzz reads no WOFF2, and decoding it again costs tens of milliseconds a file."""
     import uharfbuzz as hb
     from fontTools.ttLib import TTFont
-    font = TTFont(path)
-    font.flavor = None
-    sfnt = io.BytesIO()
-    font.save(sfnt)
-    face = hb.Face(sfnt.getvalue())
-    return hb.Font(face), frozenset(font.getBestCmap()), face.upem
+    plain = path.with_suffix(".otf")
+    if plain.is_file():
+        data = plain.read_bytes()
+    else:  # made by an earlier version: decoded here
+        font = TTFont(path)
+        font.flavor = None
+        sfnt = io.BytesIO()
+        font.save(sfnt)
+        data = sfnt.getvalue()
+    face = hb.Face(data)
+    return hb.Font(face), frozenset(TTFont(io.BytesIO(data), lazy=True).getBestCmap()), face.upem
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -100,15 +107,23 @@ def _advance(run: str, font, upem: int) -> float:
     return sum(p.x_advance for p in buffer.glyph_positions) / upem
 
 
-def unhinted(font_file: Path, out: Path, unicode_range: str) -> None:
-    """The font's characters in a CSS unicode-range, without hinting instructions, every layout
-    feature kept (WOFF2)."""
+def unhinted(font_file: Path, parts: dict[Path, str]) -> None:
+    """Each part of the font (out file -> a CSS unicode-range): its characters, without hinting
+    instructions, every layout feature kept, as WOFF2, with a plain OpenType copy beside it (.otf)
+    for measuring. The source is decoded once for all its parts."""
     from fontTools import subset
     options = subset.Options(hinting=False, layout_features=["*"], name_IDs=["*"], notdef_outline=True,
                              glyph_names=False, flavor="woff2")
-    font = subset.load_font(str(font_file), options)
-    wanted = set(subset.parse_unicodes(unicode_range.replace("U+", "").replace(",", " ")))
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=wanted & set(font.getBestCmap()))
-    subsetter.subset(font)
-    subset.save_font(font, str(out), options)
+    source = subset.load_font(str(font_file), options)
+    source.flavor = None
+    decoded = io.BytesIO()
+    source.save(decoded)
+    for out, unicode_range in parts.items():
+        font = subset.load_font(io.BytesIO(decoded.getvalue()), options)
+        wanted = set(subset.parse_unicodes(unicode_range.replace("U+", "").replace(",", " ")))
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=wanted & set(font.getBestCmap()))
+        subsetter.subset(font)
+        font.flavor = None
+        font.save(str(out.with_suffix(".otf")))
+        subset.save_font(font, str(out), options)

@@ -13,7 +13,7 @@ import hashlib
 import html
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -21,10 +21,10 @@ from markupsafe import Markup
 
 from ..outputs.citation import Credits, page_meta
 from ..outputs.downloads import Download, citation_files, data_files
-from ..outputs.crate import METADATA, crate_json, site_files
+from ..outputs.crate import METADATA, site_files, write_crate
 from ..outputs.feeds import THEORY_FEED, feed_files
 from ..problems import CannotBuild, Problem, TheoryInvalid
-from ..records.data import theory_data
+from ..records.data import kept_data, theory_data
 from ..records.editions import Edition, EditionState, edition_of
 from ..records.loader import Loaded, load
 from ..records.model import ProgrammeTheory, Source, Study
@@ -69,7 +69,10 @@ class GeneratedSite:
     def fill(self, path: str, text: str) -> str:
         """A page's Markdown or HTML with each of its parts in place of its placeholder."""
         page = self.by_path.get(path)
-        return fill(text, lambda key: self._html(page, page.parts[key])) if page else text
+        if page is None:
+            return text
+        parts = dict(page.parts.items())
+        return fill(text, lambda key: self._html(page, parts[key]))
 
     def markdown(self, page: Page) -> str:
         """The page as a docs tree holds it: front matter and its body with every part in place."""
@@ -179,7 +182,15 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     them); where Merman is not installed they are left to the reader's browser, unless `static`
     (default: when $CI is set), which is what published builds use. `draw=False` leaves them to the
     reader's browser (for tests of everything else)."""
-    theory_dir = Path(theory_dir)
+    with kept_data():  # the theory as plain data, asked for by several steps: made once
+        return _generate(Path(theory_dir), site_url=site_url, edit_base=edit_base, project=project, docs_dir=docs_dir,
+                         directory_urls=directory_urls, static=static, draw=draw, preview=preview, cache=cache,
+                         against=against)
+
+
+def _generate(theory_dir: Path, *, site_url: str, edit_base: str | None, project: Path | None, docs_dir: Path | None,
+              directory_urls: bool, static: bool | None, draw: bool, preview: bool, cache: dict | None,
+              against: str | None) -> GeneratedSite:
     project = project or theory_dir.parent
     docs_dir = docs_dir or project / "docs"
     for needed in (drawing.MERMAID, *drawing.FONT_FILES.values()):  # pinned in package-lock.json
@@ -207,6 +218,7 @@ def generate(theory_dir: Path, *, site_url: str, edit_base: str | None = None, p
     if found and not preview:
         raise TheoryInvalid(found)
     problems = sorted({*problems, *found})
+    pages = [replace(page, links=frozenset()) for page in pages]  # checked: not kept (at 5,000 CMOCs ~30 MB)
     generated = GeneratedSite(theory.study, theory.based_on, editions, pages, citations, data, assets,
                               site_settings(theory.study, theory.based_on),
                               addresses.navigation(theory, review=compared is not None), site_url, edit_base, site,
@@ -232,8 +244,8 @@ def crate_file(theory: ProgrammeTheory, editions: list[Edition], *, site_url: st
                paths: list[str]) -> Download:
     """The edition's RO-Crate at its site's root, its data entities the site's downloads."""
     def write(out) -> None:
-        out.write(crate_json(theory_data(theory, state.released), editions, site_url=site_url,
-                             files=site_files(paths), doi=state.doi))
+        write_crate(out, theory_data(theory, state.released), editions, site_url=site_url, files=site_files(paths),
+                    doi=state.doi)
     return Download(METADATA, write)
 
 

@@ -35,6 +35,7 @@ from .review import review
 from ..web.addresses import Addresses
 from .assembly import Diagram, Page, fill, front_matter
 from ..web.encode import theme_text
+from .incremental import Memo
 from .pages import PUBLISHED, cited_page, render_site
 
 
@@ -140,6 +141,7 @@ class GeneratedSite:
 
 NOT_IN_NAV = addresses.NOT_IN_NAV
 PROBLEMS = "problems.json"  # a serve session's problems, at the site's root (never in a published build)
+_RENDERED = "\0rendered"  # in a serve session's cache: the last render (site/incremental.Memo)
 
 
 def check(theory_dir: Path, *, project: Path | None = None, docs_dir: Path | None = None) -> ProgrammeTheory:
@@ -207,7 +209,8 @@ def _generate(theory_dir: Path, *, site_url: str, edit_base: str | None, project
     site = Addresses(directory_urls=directory_urls)
     compared = review(theory, theory_dir, against) if against else None
     render = functools.partial(render_site, site=site, edit_base=edit_base, site_url=site_url, editions=editions,
-                               state=state, review=compared)
+                               state=state, review=compared,
+                               memo=cache.setdefault(_RENDERED, Memo()) if cache is not None else None)
     pages = preview_pages(theory, problems, render, frozenset(loaded.records.unreadable)) if problems else render(theory)
     citations, data = citation_files(pages), data_files(theory, state.released, site_url)
     feeds = feed_files(theory, site_url=site_url, editions=editions, state=state)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -32,6 +33,7 @@ from ..records.editions import Edition, EditionState
 from ..records.model import (Cmoc, Content, Outcome, ProgrammeTheory, Quote, Service, Source, SubstantiveTheory,
                              version_key)
 from ..records.schema import KINDS
+from .incremental import Memo, Plan
 from .review import Review
 
 # Compiling the templates is most of a small build's rendering time, so the compiled code is kept
@@ -148,13 +150,19 @@ def cited_page(state: EditionState, credits: Credits, site_url: str, path: str, 
 def render_site(theory: ProgrammeTheory, *, site: Addresses | None = None, edit_base: str | None = None,
                 site_url: str = "https://example.org/", editions: list | tuple = (),
                 state: EditionState | None = None, on_error: Callable[[str, Exception], Page] | None = None,
-                review: Review | None = None) -> list[Page]:
+                review: Review | None = None, memo: Memo | None = None) -> list[Page]:
     """Every generated page of the site, each with its citation metadata. site_url makes the pinned
     edition addresses in citations; editions are the released snapshots, oldest first. `on_error`
     (a preview of a theory with problems only) makes the page of a page that cannot be made.
-    `review` (a pull request's preview) marks each changed record's page and adds a page listing them."""
+    `review` (a pull request's preview) marks each changed record's page and adds a page listing them.
+    `memo` (a serve session's, kept between its rebuilds): a record page an edit cannot change is
+    taken from the last render (site/incremental.py)."""
     state = state or editions_.edition_of(theory.study.version, theory_data(theory), list(editions))
     r = Render(theory, site or Addresses(), site_url, state, edit_base, tuple(editions), shared_names(theory), review)
+    plan = Plan(memo if review is None else None, theory, [
+        site_url, edit_base, r.site.directory_urls, repr(state), sorted(map(repr, r.shared_names)),
+        [(e.version, hashlib.sha1(json.dumps(e.data, sort_keys=True, default=str).encode()).hexdigest())
+         for e in editions]])
     jobs = [(addresses.HOME, lambda: [_home(r)]), (addresses.MAP, lambda: _maps(r)),
             (addresses.OUTCOMES, lambda: [_outcomes_index(r)]), (addresses.CHANGES, lambda: [_changes(r)]),
             (addresses.FIELDS, lambda: [_fields(r)]), (addresses.SERVICES, lambda: [_services_index(r)]),
@@ -166,22 +174,35 @@ def render_site(theory: ProgrammeTheory, *, site: Addresses | None = None, edit_
         jobs.append((addresses.REVIEW, lambda: [_review(r)]))
     if theory.references:
         jobs.append((addresses.REFERENCES, lambda: [_references(r)]))
+    jobs = [(path, make, None) for path, make in jobs]
     for record, make in [*((o, _outcome) for o in theory.outcomes), *((c, _cmoc) for c in theory.cmocs),
                          *((s, _service) for s in theory.services), *((c, _content) for c in theory.content)]:
-        jobs.append((page_of(record), lambda record=record, make=make: [make(r, record)]))
+        jobs.append((page_of(record), lambda record=record, make=make: [make(r, record)], record.id))
+    cmoc_pages = {page_of(c): c for c in theory.cmocs}
+
+    def finished(page: Page) -> Page:
+        return replace(page, front={**page.front, **citation.page_meta(
+            page.cited, state, site_url=site_url, page_url=PUBLISHED.url(page.path),
+            edit_url=f"{edit_base}{page.source}" if edit_base and page.source else None),
+            "feed": feed_of(page.path, cmoc_pages.get(page.path), theory)})
+
     pages = []
-    for path, make in jobs:
+    for path, make, record_id in jobs:
+        kept = plan.kept(path, record_id)
+        if kept is not None:
+            pages.append(kept)
+            continue
         try:
-            pages += make()
+            made = [finished(page) for page in make()]
         except Exception as error:  # noqa: BLE001 - only a preview asks to go on
             if on_error is None:
                 raise
-            pages.append(on_error(path, error))
-    cmoc_pages = {page_of(c): c for c in theory.cmocs}
-    return [replace(page, front={**page.front, **citation.page_meta(
-        page.cited, state, site_url=site_url, page_url=PUBLISHED.url(page.path),
-        edit_url=f"{edit_base}{page.source}" if edit_base and page.source else None),
-        "feed": feed_of(page.path, cmoc_pages.get(page.path), theory)}) for page in pages]
+            pages.append(finished(on_error(path, error)))
+            continue
+        for page in made:
+            plan.made(page, record_id)
+        pages += made
+    return pages
 
 
 def feed_of(path: str, cmoc: Cmoc | None, theory: ProgrammeTheory) -> dict:

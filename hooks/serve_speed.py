@@ -1,12 +1,13 @@
 """MkDocs hook: `mkdocs serve` rebuilds only what an edit changed, so a saved record shows at once.
 
-A serve session notices a save up to half a second late, waits a tenth of a second more, and rebuilds the whole site on every
-save. It looks every tenth of a second here; and three costs of a rebuild do not depend on the
-edit: compiling the theme's templates, converting each page's Markdown, and indexing each page for
-search, most of which is the same as last time. Within one serve session (never in a build),
-compiled templates are kept on disk, a page whose Markdown is unchanged gets its last HTML and
-table of contents back instead of being converted again, and one whose HTML is unchanged its last
-search entries. The theory's own steps keep what they read between rebuilds too (theory_pages).
+A serve session notices a save up to half a second late, waits a tenth of a second more, and
+rebuilds the whole site on every save. It looks every tenth of a second here and waits half that;
+and three costs of a rebuild do not depend on the edit: compiling the theme's templates, converting
+each page's Markdown, and indexing each page for search, most of which is the same as last time.
+Within one serve session (never in a build), compiled templates are kept on disk, a page whose
+Markdown is unchanged gets its last HTML and table of contents back instead of being converted
+again, and one whose HTML is unchanged its last search entries. The theory's own steps keep what
+they read, and the pages an edit cannot change, between rebuilds too (theory_pages, decision 23).
 """
 from __future__ import annotations
 

@@ -92,7 +92,7 @@ def _make_fonts(project: Path, files: dict[tuple[int, str], Path]) -> None:
         if not missing:
             continue
         made = {target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp"): target for target in missing}
-        fontmetrics.unhinted(project / FONT_FILES[weight], {temporary: missing[target] for temporary, target in made.items()})
+        fontmetrics.unhinted(project / FONT_FILES[weight], {temporary: missing[made[temporary]] for temporary in made})
         for temporary, target in made.items():  # the plain copy first: a font part there means both are
             temporary.with_suffix(".otf").replace(target.with_suffix(".otf"))
             temporary.replace(target)
@@ -123,7 +123,8 @@ class Drawing:
         self.files: dict[str, Path] = {}
         self._pool: Executor | None = None
         self._jobs: list = []
-        if not all(f.is_file() and f.with_suffix(".otf").is_file() for f in self.fonts.values()):  # a cold build: the worker starts now
+        if not all(f.is_file() and f.with_suffix(".otf").is_file() for f in self.fonts.values()):
+            # a cold build: the worker starts now
             self._submit(_make_fonts, project, self.fonts)
 
     def draw(self, sources: list[str]) -> None:

@@ -159,7 +159,7 @@ def render_site(theory: ProgrammeTheory, *, site: Addresses | None = None, edit_
     taken from the last render (site/incremental.py)."""
     state = state or editions_.edition_of(theory.study.version, theory_data(theory), list(editions))
     r = Render(theory, site or Addresses(), site_url, state, edit_base, tuple(editions), shared_names(theory), review)
-    plan = Plan(memo if review is None else None, theory, [
+    plan = Plan(memo if review is None else None, theory, lambda: [
         site_url, edit_base, r.site.directory_urls, repr(state), sorted(map(repr, r.shared_names)),
         [(e.version, hashlib.sha1(json.dumps(e.data, sort_keys=True, default=str).encode()).hexdigest())
          for e in editions]])

@@ -12,7 +12,7 @@ CHROMIUM ?= $(or $(LIVINGTHEORY_CHROMIUM),/usr/bin/chromium)
 # What each command installs: records (the CLI, the forms workflow), site (serve, build,
 # publish: + Node packages for the diagrams), setup (the tests: + test libraries and Zensical).
 setup-records: $(VENV)/.site
-setup-site: $(VENV)/.site node_modules/.installed
+setup-site: $(VENV)/.site node_modules/.installed $(VENV)/.prepared
 setup: setup-site $(VENV)/.tests $(ZENSICAL_VENV)/.installed chromium
 
 $(VENV)/.site: requirements.txt pyproject.toml
@@ -31,6 +31,12 @@ $(ZENSICAL_VENV)/.installed: requirements-zensical.txt
 	@echo "== Zensical (requirements-zensical.txt) into $(ZENSICAL_VENV), for the tests that build with it"
 	python3 -m venv $(ZENSICAL_VENV)
 	$(ZENSICAL_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-zensical.txt
+	touch $@
+
+# Made once per install, not per build (as pip compiles Python's modules): the font parts the site
+# serves, from node_modules, and the compiled templates. A build makes what it finds missing.
+$(VENV)/.prepared: $(VENV)/.site node_modules/.installed $(wildcard livingtheory/site/templates/*.j2)
+	$(PY) -m livingtheory prepare
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -143,6 +143,9 @@ def _parser() -> argparse.ArgumentParser:
     qda_import.add_argument("theory_dir", nargs="?", default="theory", type=Path)
     cff = commands.add_parser("citation-cff", help="print the CITATION.cff of the latest released edition")
     cff.add_argument("--project", default=".", type=Path)
+    prepare = commands.add_parser("prepare", help="make once, at set-up, what every build uses and no theory "
+                                  "changes: the site's font parts (from node_modules) and its compiled templates")
+    prepare.add_argument("--project", default=".", type=Path)
     return parser
 
 
@@ -423,6 +426,13 @@ def _docs(args) -> int:
     return 0
 
 
+def _prepare(args) -> int:
+    from .site.generate import prepare
+    fonts, templates = prepare(args.project)
+    print(f"{fonts} font parts ready; {templates} templates compiled")
+    return 0
+
+
 def _citation_cff(args) -> int:
     from .outputs.archive import citation_cff
     from .records.data import plain
@@ -523,4 +533,5 @@ def _write(path: Path, text: str) -> None:
 COMMANDS = {"check": _check, "version": _version, "release": _release, "withdraw": _withdraw,
             "verify-editions": _verify_editions, "new": _new, "from-issue": _from_issue, "summary": _summary,
             "docs": _docs, "citation-cff": _citation_cff, "record-doi": _record_doi,
-            "republish-editions": _republish_editions, "pdf": _pdf, "new-theory": _new_theory, "qda": _qda}
+            "republish-editions": _republish_editions, "pdf": _pdf, "new-theory": _new_theory, "qda": _qda,
+            "prepare": _prepare}

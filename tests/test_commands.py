@@ -31,6 +31,8 @@ RUNS = {
     # It reads no theory of this project: over an existing folder it refuses, and writes nothing.
     "new-theory": [["new-theory", "theory", "--title", "x", "--editor", "A, B", "--site-url", "https://x.org/",
                     "--repository", "https://github.com/x/y"]],
+    # Nor does this one: for a project without the Node packages it says what to run.
+    "prepare": [["prepare", "--project", "theory"]],
 }
 
 
@@ -69,9 +71,11 @@ def test_a_command_on_a_broken_theory_says_where_and_writes_nothing(broken, args
     assert "Traceback" not in result.stderr + result.stdout
     if args[0] == "new-theory":
         assert "theory already exists: name a new folder" in result.stderr
+    elif args[0] == "prepare":
+        assert "is missing: run `npm ci` (or `make setup`)" in result.stderr, result.stderr
     else:
         assert "theory/study.yaml:" in result.stderr, result.stderr  # located: file and line
-    if args[0] not in ("version", "new-theory"):  # `version` reads only the study record
+    if args[0] not in ("version", "new-theory", "prepare"):  # `version` reads only the study record
         assert "theory/cmocs/cmoc-03.yaml:" in result.stderr, result.stderr
     assert {name: _tree(broken / name) for name in ("theory", "editions")} == before
     assert not (broken / "out").exists() and not (broken / "edition.pdf").exists()

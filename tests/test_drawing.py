@@ -2,13 +2,15 @@
 in, SVG out, without a browser or a site builder; the cache it keeps; the font files it serves."""
 import os
 import re
+import shutil
 
 import pytest
 from lxml import etree
 
 from conftest import FIXTURE, REPO
 from livingtheory import generate, load_theory
-from livingtheory.site import diagrams, drawing, fontmetrics, served
+from livingtheory.site import diagrams, drawing, fontmetrics, pages, served
+from livingtheory.site.generate import prepare
 from livingtheory.web.addresses import Addresses
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -148,7 +150,7 @@ def test_a_cold_build_draws_in_a_worker_beside_it(cache):
     """More diagrams than an edit makes go to a worker process; what it writes is what pages take."""
     sources = _many(drawing._AT_ONCE + 5)
     made = drawing.Drawing(REPO)
-    assert made._pool is not None  # the font parts were missing: the worker started with the build
+    assert made._pool is not None  # the diagram cache was empty: the worker started with the build
     made.draw(sources)
     files = made.wait()
     assert set(files) == set(sources) and all(drawing.unsafe(f.read_text()) is None for f in files.values())
@@ -156,6 +158,68 @@ def test_a_cold_build_draws_in_a_worker_beside_it(cache):
     again = drawing.Drawing(REPO)
     again.draw(sources)
     assert again._pool is None and again.wait() == files  # warm: nothing to make, no worker
+
+
+def test_set_up_makes_what_every_build_uses_then_a_first_build_makes_only_its_diagrams(cache, tmp_path, monkeypatch):
+    """`python -m livingtheory prepare` (`make setup`): the font parts beside the font package they
+    are made from, every template compiled. A first build then compiles no template and makes no
+    font part; on its empty diagram cache the worker starts with the build, and is given the
+    diagrams a share at a time as pages are made, before the rest of the site is."""
+    project = tmp_path / "project"
+    for path in drawing.FONT_FILES.values():
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / path, project / path)
+    fonts, templates = prepare(project)
+    files = drawing.font_files(project)
+    assert fonts == 4 and templates == len(list((REPO / "livingtheory/site/templates").glob("*.j2")))
+    assert all(f.parent == project / "node_modules/.livingtheory/fonts" for f in files.values())
+    assert all(f.is_file() and f.with_suffix(".otf").is_file() for f in files.values()) and not cache.exists()
+    fresh = pages._ENV.overlay(cache_size=0)  # no template held in memory: each read from what set-up wrote
+    with monkeypatch.context() as patched:
+        patched.setattr(type(fresh), "compile", lambda *args, **kwargs: pytest.fail("a template compiled again"))
+        for name in fresh.list_templates(extensions=["j2"]):
+            fresh.get_template(name)
+
+    made = drawing.Drawing(project)
+    assert made._pool is not None and len(made._jobs) == 1  # cold: the worker readies Merman and the font
+    sources = _many(drawing._SHARE * 2 + 3)
+    made.draw_early(sources[:drawing._SHARE + 1])
+    assert len(made._jobs) == 2  # one share given while the pages are still being made
+    made.draw(sources)
+    assert len(made._jobs) == 4  # then the rest, the early one left over included
+    drawn = made.wait()
+    assert set(drawn) == set(sources) and all(drawing.unsafe(f.read_text()) is None for f in drawn.values())
+    again = drawing.Drawing(project)
+    again.draw_early(sources)
+    again.draw(sources)
+    assert again._pool is None and again.wait() == drawn  # warm: nothing to make, no worker
+
+
+def test_shares_the_worker_has_not_begun_are_drawn_by_the_build(cache, monkeypatch):
+    """When the build would wait, it draws itself what the worker has not started (here: a worker
+    that never starts anything), and nothing is drawn twice or left out."""
+    from concurrent.futures import Future
+    given = []
+
+    class Idle:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def submit(self, *args):
+            given.append(Future())  # pending for ever: the build cancels it and does it
+            return given[-1]
+
+        def shutdown(self, wait=True):
+            pass
+    monkeypatch.setattr(drawing, "ProcessPoolExecutor", Idle)
+    made = drawing.Drawing(REPO)
+    sources = _many(drawing._SHARE * drawing._TAKEN_BACK)
+    made.draw_early(sources[:drawing._SHARE])
+    made.draw(sources)
+    assert len(given) == 1 + drawing._TAKEN_BACK  # readying the worker, then the shares
+    drawn = made.wait()
+    assert all(job.cancelled() for job in given)
+    assert set(drawn) == set(sources) and all(drawing.unsafe(f.read_text()) is None for f in drawn.values())
 
 
 def test_where_a_worker_cannot_start_the_build_makes_it_itself(cache, monkeypatch):

@@ -11,6 +11,8 @@ writes before a page takes it (a planted file cannot run a script).
 """
 from __future__ import annotations
 
+import atexit
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -75,14 +77,27 @@ def font_files(project: Path) -> dict[tuple[int, str], Path]:
     """Where the font files the site serves are kept, by (weight, subset): the pinned font without
     hinting, in the two unicode-range parts site.css declares (`Drawing` makes them once)."""
     files = {}
+    folder = fonts_folder(project)
     for weight, path in FONT_FILES.items():
         source = project / path
         if not source.is_file():
             raise DrawingUnavailable(f"{path} is missing: run `npm ci` (or `make setup`)")
         digest = hashlib.sha256(source.read_bytes() + Path(fontmetrics.__file__).read_bytes()).hexdigest()[:16]
         for subset in fontmetrics.SUBSETS:
-            files[weight, subset] = private_folder(cache_root() / "fonts") / f"{digest}-{weight}{subset}.woff2"
+            files[weight, subset] = folder / f"{digest}-{weight}{subset}.woff2"
     return files
+
+
+def fonts_folder(project: Path) -> Path:
+    """The font parts are made from the installed font package, not from the theory: they live beside
+    it (node_modules/.livingtheory), made once per `npm ci` by `make setup` (`python -m livingtheory
+    prepare`) or else by the first build; in the user's cache where that folder cannot be written."""
+    folder = project / "node_modules" / ".livingtheory" / "fonts"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return private_folder(cache_root() / "fonts")
+    return folder if os.access(folder, os.W_OK) else private_folder(cache_root() / "fonts")
 
 
 def _make_fonts(project: Path, files: dict[tuple[int, str], Path]) -> None:
@@ -106,13 +121,15 @@ def served_fonts(project: Path) -> dict[tuple[int, str], Path]:
 
 
 _AT_ONCE = 40  # diagrams drawn in the build's own process; more go to a worker beside it (about 5 ms each)
+_SHARE = 16  # diagrams given to the worker at a time
+_TAKEN_BACK = 3  # shares the worker has not begun when the build waits: the build draws them itself
 
 
 class Drawing:
     """What the cache lacks, made beside the build, in another process on another core (Merman,
     HarfBuzz and fontTools never wait for the build's Python, nor it for them): begun with the font
-    parts when the build starts (`Drawing(project)`), given the diagrams once the pages are written
-    (`draw`); `wait()` gives each Mermaid source's file (pages take their SVG from it when they are
+    parts when the build starts (`Drawing(project)`), given the diagrams as pages are rendered
+    (`draw_early`) and once they all are (`draw`); `wait()` gives each Mermaid source's file (pages take their SVG from it when they are
     written, so no build holds every diagram in memory). What can refuse at once does so when it is
     asked (UnsafeCache; DrawingUnavailable when Merman is not installed); a diagram Merman cannot
     draw raises when waited for. `beside=False` makes everything in this process, when asked."""
@@ -123,33 +140,72 @@ class Drawing:
         self.files: dict[str, Path] = {}
         self._pool: Executor | None = None
         self._jobs: list = []
-        if not all(f.is_file() and f.with_suffix(".otf").is_file() for f in self.fonts.values()):
-            # a cold build: the worker starts now
-            self._submit(_make_fonts, project, self.fonts)
+        self._given: set[str] = set()  # sources given early (`draw_early`)
+        self._share: list[tuple[str, str]] = []  # of those, missing ones not yet given to the worker
+        self._cache: Path | DrawingUnavailable = self._cache_folder()
+        cold = not all(f.is_file() and f.with_suffix(".otf").is_file() for f in self.fonts.values())
+        if cold or (isinstance(self._cache, Path) and not any(self._cache.iterdir())):
+            # a cold build: the worker starts now, and has the fonts and Merman ready when the diagrams come
+            self._submit(_prepare, project, self.fonts)
 
-    def draw(self, sources: list[str]) -> None:
-        if not sources:
-            return
+    def _cache_folder(self) -> Path | DrawingUnavailable:
+        """This build's diagram folder: keyed on all that shapes an SVG (Merman, HarfBuzz, the font,
+        the settings, this code)."""
         try:
             versions = [metadata.version(name) for name in ("merman", "uharfbuzz")]
         except metadata.PackageNotFoundError as absent:
-            raise DrawingUnavailable(f"{absent} is not installed (pip install -r requirements.txt)") from None
+            return DrawingUnavailable(f"{absent} is not installed (pip install -r requirements.txt)")
         key_parts = [json.dumps([versions, SETTINGS, _LIMITS]).encode(),
                      *((self.project / path).read_bytes() for path in FONT_FILES.values()),
                      Path(__file__).read_bytes(), Path(fontmetrics.__file__).read_bytes()]
         salt = hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in key_parts)).hexdigest()[:16]
-        cache = private_folder(cache_root() / "diagrams" / salt)
-        self.files = {source: cache / f"{hashlib.sha256(source.encode()).hexdigest()}.svg"
-                      for source in dict.fromkeys(sources)}
-        missing = [(file.stem, source) for source, file in self.files.items() if not _safe_file(file)]
+        return private_folder(cache_root() / "diagrams" / salt)
+
+    def draw_early(self, sources) -> None:
+        """Diagrams known before the rest (a page's, as it is rendered): on a cold build, given to the
+        worker a share at a time, so that it draws while the pages are still being written."""
+        if not self._jobs or not isinstance(self._cache, Path):
+            return  # no worker running (a warm build): `draw` decides
+        for source in sources:
+            if source not in self._given:
+                self._given.add(source)
+                if not _safe_file(self._file(source)):
+                    self._share.append((self._file(source).stem, source))
+        if len(self._share) >= _SHARE:
+            self._submit(_make, self.project, self.fonts, self._share, self._cache)
+            self._share = []
+
+    def draw(self, sources: list[str]) -> None:
+        """Every diagram the site shows (those given early included)."""
+        if not sources:
+            return
+        if isinstance(self._cache, DrawingUnavailable):
+            raise self._cache
+        self.files = {source: self._file(source) for source in dict.fromkeys(sources)}
+        missing = self._share + [(file.stem, source) for source, file in self.files.items()
+                                 if source not in self._given and not _safe_file(file)]
+        self._share = []
         if len(missing) > _AT_ONCE or self._jobs:
-            self._submit(_make, self.project, self.fonts, missing, cache)
+            for start in range(0, len(missing), _SHARE):  # in shares: what the worker has not begun, the build may take
+                self._submit(_make, self.project, self.fonts, missing[start:start + _SHARE], self._cache)
         elif missing:  # an edit's few diagrams (`make serve`): drawn now, sooner than a worker starts
-            _make(self.project, self.fonts, missing, cache)
+            _make(self.project, self.fonts, missing, self._cache)
+
+    def _file(self, source: str) -> Path:
+        return self._cache / f"{hashlib.sha256(source.encode()).hexdigest()}.svg"
 
     def wait(self) -> dict[str, Path]:
         try:
+            # Shares the worker has not begun are drawn here, from the last, while it draws the rest:
+            # the build would only wait for them (worth it for more than the build's own start-up).
+            waiting = [job for job in self._jobs if not job[0].running() and not job[0].done()]
+            if len(waiting) >= _TAKEN_BACK:
+                for job, work, args in reversed(waiting):
+                    if job.cancel():
+                        work(*args)
             for job, work, args in self._jobs:
+                if job.cancelled():
+                    continue
                 try:
                     job.result()
                 except BrokenExecutor:  # the worker could not start here (a script read from stdin): in this process
@@ -170,12 +226,25 @@ class Drawing:
         self._jobs.append((self._pool.submit(work, *args), work, args))
 
 
+def _prepare(project: Path, fonts: dict[tuple[int, str], Path]) -> None:
+    """The font parts made, and Merman and HarfBuzz loaded, before the diagrams are known."""
+    _make_fonts(project, fonts)
+    _renderer(tuple(sorted(fonts.items())))
+
+
+@functools.lru_cache(maxsize=1)
+def _renderer(fonts: tuple) -> _Renderer:
+    """One Merman engine per process and font: a worker keeps it from one share to the next."""
+    atexit.register(_renderer.cache_clear)  # let go while Merman's bindings are still there
+    return _Renderer(dict(fonts))
+
+
 def _make(project: Path, fonts: dict[tuple[int, str], Path], missing: list[tuple[str, str]], cache: Path | None) -> None:
     """The font parts, then each missing diagram, written whole into the cache."""
     _make_fonts(project, fonts)
     if not missing:
         return
-    renderer = _Renderer(fonts)
+    renderer = _renderer(tuple(sorted(fonts.items())))
     for key, source in missing:
         svg = slim(renderer.svg(source, "d" + key[:12]))  # its own id: two diagrams on a page never clash
         problem = unsafe(svg)
@@ -352,11 +421,17 @@ class _Renderer:
             """The two measurements HTML labels ask for; any other is left to Merman's own metrics."""
 
             def measure(self, request):
+                # the same label comes back in many diagrams (a CMOC in its neighbours' and the map)
+                key = (request.operation, request.text, request.font_size, request.max_width, request.font_weight,
+                       request.line_height)
+                if key in measured:
+                    return measured[key]
                 try:
-                    return self._measure(request)
+                    measured[key] = self._measure(request)
                 except Exception as err:  # Merman would quietly use its own metrics: a fault must be seen
                     failures.append(err)
                     return None
+                return measured[key]
 
             def _measure(self, request):
                 weight = 700 if (request.font_weight or "").strip() in ("bold", "600", "700", "800", "900") else 400
@@ -376,6 +451,7 @@ class _Renderer:
                                                   raw_width=None)
 
         failures: list[Exception] = []
+        measured: dict[tuple, object] = {}
         self._failures = failures
         self._merman = merman
         services = merman.MermanEngineServices().with_text_measurer(Measurer())
@@ -387,6 +463,8 @@ class _Renderer:
             svg = self._engine.render_svg(source, json.dumps({"svg": {"diagram_id": diagram_id}}))
         except self._merman.MermanError as err:
             raise DrawingUnavailable(f"Merman could not draw a diagram: {err}") from None
-        if self._failures:
-            raise self._failures[0]
+        if self._failures:  # the engine is kept for the next diagram: its failures are not
+            failure = self._failures[0]
+            self._failures.clear()
+            raise failure
         return svg

@@ -36,7 +36,7 @@ from ..web.addresses import Addresses
 from .assembly import Diagram, Page, fill, front_matter
 from ..web.encode import theme_text
 from .incremental import Memo
-from .pages import PUBLISHED, cited_page, render_site
+from .pages import PUBLISHED, cited_page, compile_templates, render_site
 
 
 class StaticDrawingRequired(CannotBuild):
@@ -217,7 +217,8 @@ def _generate(theory_dir: Path, *, site_url: str, edit_base: str | None, project
     compared = review(theory, theory_dir, against) if against else None
     render = functools.partial(render_site, site=site, edit_base=edit_base, site_url=site_url, editions=editions,
                                state=state, review=compared,
-                               memo=cache.setdefault(_RENDERED, Memo()) if cache is not None else None)
+                               memo=cache.setdefault(_RENDERED, Memo()) if cache is not None else None,
+                               on_page=(lambda page: drawings.draw_early(d.source for d in page.diagrams)) if draw else None)
     pages = preview_pages(theory, problems, render, frozenset(loaded.records.unreadable)) if problems else render(theory)
     citations, data = citation_files(pages), data_files(theory, state.released, site_url)
     feeds = feed_files(theory, site_url=site_url, editions=editions, state=state)
@@ -248,6 +249,17 @@ def _generate(theory_dir: Path, *, site_url: str, edit_base: str | None, project
         raise CannotBuild(str(unsafe)) from None
     generated.pending = drawings.wait
     return generated
+
+
+def prepare(project: Path) -> tuple[int, int]:
+    """What every build uses and no theory changes, made once at set-up (as pip compiles Python's
+    modules): the font parts and the compiled templates. A build makes whatever is missing itself.
+    (font files, templates) counted."""
+    for needed in drawing.FONT_FILES.values():
+        if not (project / needed).is_file():
+            raise CannotBuild(f"{needed} is missing: run `npm ci` (or `make setup`)")
+    fonts = drawing.served_fonts(project)
+    return len(fonts), compile_templates()
 
 
 def crate_file(theory: ProgrammeTheory, editions: list[Edition], *, site_url: str, state: EditionState,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -36,10 +37,25 @@ from ..records.schema import KINDS
 from .incremental import Memo, Plan
 from .review import Review
 
-# Compiling the templates is most of a small build's rendering time, so the compiled code is kept
-# between builds (Jinja's cache, in a private temporary folder). Jinja recompiles a template whose
-# source changed; the key names this module too, because the settings below shape the compiled code.
-_COMPILED = FileSystemBytecodeCache(pattern=f"livingtheory-{hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:16]}-%s")
+
+
+def _compiled_folder() -> str | None:
+    """Where the compiled templates are kept: beside them, as Python keeps its compiled modules
+    (templates/__pycache__, made by `make setup` and by any build that finds one missing or stale);
+    a read-only install keeps them in Jinja's private temporary folder."""
+    folder = Path(__file__).parent / "templates" / "__pycache__"
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError:
+        return None
+    return str(folder) if os.access(folder, os.W_OK) else None
+
+
+# Compiling the templates is most of a small build's rendering time (0.2 s), so the compiled code is
+# kept. Jinja compiles again a template whose source changed; the key names this module too, because
+# the settings below shape the compiled code.
+_COMPILED = FileSystemBytecodeCache(_compiled_folder(),
+                                    f"livingtheory-{hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:16]}-%s")
 _ENV = Environment(loader=PackageLoader("livingtheory.site", "templates"), autoescape=True, finalize=page_text,
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                    bytecode_cache=_COMPILED)
@@ -47,6 +63,16 @@ _ENV.filters["url"] = markdown_url
 _ENV.filters["href"] = attribute_url
 _ENV.filters["counted"] = diagrams.counted
 _ENV.globals["marked"] = marked
+
+
+def compile_templates() -> int:
+    """Every template compiled into the kept folder (`make setup`): a first build finds them ready."""
+    names = _ENV.list_templates(extensions=["j2"])
+    for name in names:
+        _ENV.get_template(name)
+    return len(names)
+
+
 PUBLISHED = Addresses(directory_urls=True)  # citations and edition links name the published pages
 _KIND = {Cmoc: "cmocs", Outcome: "outcomes", Service: "services", Content: "content", Quote: "quotes",
          Source: "sources", SubstantiveTheory: "theories"}
@@ -150,13 +176,15 @@ def cited_page(state: EditionState, credits: Credits, site_url: str, path: str, 
 def render_site(theory: ProgrammeTheory, *, site: Addresses | None = None, edit_base: str | None = None,
                 site_url: str = "https://example.org/", editions: list | tuple = (),
                 state: EditionState | None = None, on_error: Callable[[str, Exception], Page] | None = None,
-                review: Review | None = None, memo: Memo | None = None) -> list[Page]:
+                review: Review | None = None, memo: Memo | None = None,
+                on_page: Callable[[Page], None] | None = None) -> list[Page]:
     """Every generated page of the site, each with its citation metadata. site_url makes the pinned
     edition addresses in citations; editions are the released snapshots, oldest first. `on_error`
     (a preview of a theory with problems only) makes the page of a page that cannot be made.
     `review` (a pull request's preview) marks each changed record's page and adds a page listing them.
     `memo` (a serve session's, kept between its rebuilds): a record page an edit cannot change is
-    taken from the last render (site/incremental.py)."""
+    taken from the last render (site/incremental.py). `on_page` is told of each page as it is made
+    (the build's diagrams are drawn meanwhile)."""
     state = state or editions_.edition_of(theory.study.version, theory_data(theory), list(editions))
     r = Render(theory, site or Addresses(), site_url, state, edit_base, tuple(editions), shared_names(theory), review)
     plan = Plan(memo if review is None else None, theory, lambda: [
@@ -201,6 +229,8 @@ def render_site(theory: ProgrammeTheory, *, site: Addresses | None = None, edit_
             continue
         for page in made:
             plan.made(page, record_id)
+            if on_page is not None:
+                on_page(page)
         pages += made
     return pages
 

@@ -4,7 +4,7 @@
     python benchmarks/maps.py --serve     (only edit to browser again)
 
 For each N, a synthetic theory (benchmarks/run.py) is built twice with `mkdocs build --strict`:
-cold (an empty diagram cache and no compiled templates: CI, a release, a newcomer's first build)
+cold (an empty diagram cache and temporary folder: CI, a release, a newcomer's first build after `make setup`)
 and then warm (the same machine straight after). The map page is opened in Chromium at 1,280 and
 390 px: its drawn size, its smallest text, and its bytes (gzip). `make serve`'s edit to browser
 comes from benchmarks/serve.py at 12 and 200 CMOCs. Writes benchmarks/results-maps.json and the
@@ -54,7 +54,7 @@ def builds(n: int) -> dict:
     root = project(n, "generated")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "true",
            "LIVINGTHEORY_CACHE": tempfile.mkdtemp(prefix="cold-diagrams-"),
-           "TMPDIR": tempfile.mkdtemp(prefix="cold-templates-")}  # Jinja's compiled templates live in TMPDIR
+           "TMPDIR": tempfile.mkdtemp(prefix="cold-templates-")}  # what the build keeps in TMPDIR
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(root / "mkdocs.yml")]
     cold, cold_rss, _ = measured(command, env)
     warm, warm_rss, _ = measured(command, env)

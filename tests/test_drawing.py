@@ -201,12 +201,16 @@ def test_shares_the_worker_has_not_begun_are_drawn_by_the_build(cache, monkeypat
     from concurrent.futures import Future
     given = []
 
+    class Never(Future):  # pending for ever: the build cancels it and does it
+        def result(self, timeout=None):
+            raise AssertionError("the build waited for a share the worker never began")
+
     class Idle:
         def __init__(self, *args, **kwargs):
             pass
 
         def submit(self, *args):
-            given.append(Future())  # pending for ever: the build cancels it and does it
+            given.append(Never())
             return given[-1]
 
         def shutdown(self, wait=True):

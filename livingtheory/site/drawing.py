@@ -127,12 +127,13 @@ _TAKEN_BACK = 3  # shares the worker has not begun when the build waits: the bui
 
 class Drawing:
     """What the cache lacks, made beside the build, in another process on another core (Merman,
-    HarfBuzz and fontTools never wait for the build's Python, nor it for them): begun with the font
-    parts when the build starts (`Drawing(project)`), given the diagrams as pages are rendered
-    (`draw_early`) and once they all are (`draw`); `wait()` gives each Mermaid source's file (pages take their SVG from it when they are
-    written, so no build holds every diagram in memory). What can refuse at once does so when it is
-    asked (UnsafeCache; DrawingUnavailable when Merman is not installed); a diagram Merman cannot
-    draw raises when waited for. `beside=False` makes everything in this process, when asked."""
+    HarfBuzz and fontTools never wait for the build's Python, nor it for them): on a cold cache the
+    worker starts with the build (`Drawing(project)`), is given the diagrams as pages are rendered
+    (`draw_early`) and once they all are (`draw`); `wait()` gives each Mermaid source's file (pages
+    take their SVG from it when they are written, so no build holds every diagram in memory). What
+    can refuse at once does so when it is asked (UnsafeCache; DrawingUnavailable when Merman is not
+    installed); a diagram Merman cannot draw raises when waited for. `beside=False` makes everything
+    in this process, when asked."""
 
     def __init__(self, project: Path, *, beside: bool = True):
         self.project, self.beside = project, beside

@@ -215,10 +215,10 @@ def _generate(theory_dir: Path, *, site_url: str, edit_base: str | None, project
     state = edition_of(theory.study.version, theory_data(theory), editions)
     site = Addresses(directory_urls=directory_urls)
     compared = review(theory, theory_dir, against) if against else None
+    early = (lambda page: drawings.draw_early(d.source for d in page.diagrams)) if draw else None
     render = functools.partial(render_site, site=site, edit_base=edit_base, site_url=site_url, editions=editions,
-                               state=state, review=compared,
-                               memo=cache.setdefault(_RENDERED, Memo()) if cache is not None else None,
-                               on_page=(lambda page: drawings.draw_early(d.source for d in page.diagrams)) if draw else None)
+                               state=state, review=compared, on_page=early,
+                               memo=cache.setdefault(_RENDERED, Memo()) if cache is not None else None)
     pages = preview_pages(theory, problems, render, frozenset(loaded.records.unreadable)) if problems else render(theory)
     citations, data = citation_files(pages), data_files(theory, state.released, site_url)
     feeds = feed_files(theory, site_url=site_url, editions=editions, state=state)

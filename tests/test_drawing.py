@@ -226,6 +226,30 @@ def test_shares_the_worker_has_not_begun_are_drawn_by_the_build(cache, monkeypat
     assert set(drawn) == set(sources) and all(drawing.unsafe(f.read_text()) is None for f in drawn.values())
 
 
+def test_where_merman_is_missing_a_preview_leaves_its_diagrams_to_the_browser(cache, monkeypatch):
+    """No Merman here: readying the worker does not refuse (the font parts are still made), and a
+    build that is not published leaves the diagrams to Mermaid in the reader's browser."""
+    real = drawing.metadata.version
+
+    def version(name):
+        if name == "merman":
+            raise drawing.metadata.PackageNotFoundError(name)
+        return real(name)
+
+    class Absent:
+        def __init__(self, fonts):
+            raise drawing.DrawingUnavailable("Merman is not installed")
+    monkeypatch.setattr(drawing.metadata, "version", version)
+    monkeypatch.setattr(drawing, "_Renderer", Absent)
+    drawing._prepare(REPO, drawing.font_files(REPO))  # as the worker readies itself on a cold build
+    assert all(f.is_file() for f in drawing.font_files(REPO).values())
+    site = generate(FIXTURE / "theory", site_url="https://example.org/", project=REPO, static=False)
+    site.ready()
+    assert "merman" in site.not_drawn and not site.drawn
+    with pytest.raises(Exception, match="merman"):
+        generate(FIXTURE / "theory", site_url="https://example.org/", project=REPO, static=True)
+
+
 def test_where_a_worker_cannot_start_the_build_makes_it_itself(cache, monkeypatch):
     from concurrent.futures import BrokenExecutor, Future
 

@@ -133,9 +133,10 @@ class Drawing:
     take their SVG from it when they are written, so no build holds every diagram in memory). What
     can refuse at once does so when it is asked (UnsafeCache; DrawingUnavailable when Merman is not
     installed); a diagram Merman cannot draw raises when waited for. `beside=False` makes everything
-    in this process, when asked."""
+    in this process, when asked; `start=False` (a build that draws nothing) starts a worker only for
+    missing font parts."""
 
-    def __init__(self, project: Path, *, beside: bool = True):
+    def __init__(self, project: Path, *, beside: bool = True, start: bool = True):
         self.project, self.beside = project, beside
         self.fonts = font_files(project)
         self.files: dict[str, Path] = {}
@@ -145,7 +146,7 @@ class Drawing:
         self._share: list[tuple[str, str]] = []  # of those, missing ones not yet given to the worker
         self._cache: Path | DrawingUnavailable = self._cache_folder()
         cold = not all(f.is_file() and f.with_suffix(".otf").is_file() for f in self.fonts.values())
-        if cold or (isinstance(self._cache, Path) and not any(self._cache.iterdir())):
+        if cold or (start and isinstance(self._cache, Path) and not any(self._cache.iterdir())):
             # a cold build: the worker starts now, and has the fonts and Merman ready when the diagrams come
             self._submit(_prepare, project, self.fonts)
 
@@ -230,7 +231,10 @@ class Drawing:
 def _prepare(project: Path, fonts: dict[tuple[int, str], Path]) -> None:
     """The font parts made, and Merman and HarfBuzz loaded, before the diagrams are known."""
     _make_fonts(project, fonts)
-    _renderer(tuple(sorted(fonts.items())))
+    try:
+        _renderer(tuple(sorted(fonts.items())))
+    except DrawingUnavailable:  # said when diagrams are drawn, or left to the reader's browser
+        pass
 
 
 @functools.lru_cache(maxsize=1)

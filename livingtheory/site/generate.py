@@ -206,7 +206,7 @@ def _generate(theory_dir: Path, *, site_url: str, edit_base: str | None, project
         if not (project / needed).is_file():
             raise CannotBuild(f"{needed} is missing: run `npm ci` (or `make setup`)")
     try:  # the font parts (and then the diagrams) made beside the rest of the build
-        drawings = drawing.Drawing(project)
+        drawings = drawing.Drawing(project, start=draw)
         assets = served.files(drawings.fonts)
     except drawing.UnsafeCache as unsafe:
         raise CannotBuild(str(unsafe)) from None

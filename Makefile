@@ -34,8 +34,10 @@ $(ZENSICAL_VENV)/.installed: requirements-zensical.txt
 	touch $@
 
 # Made once per install, not per build (as pip compiles Python's modules): the font parts the site
-# serves, from node_modules, and the compiled templates. A build makes what it finds missing.
-$(VENV)/.prepared: $(VENV)/.site node_modules/.installed $(wildcard livingtheory/site/templates/*.j2)
+# serves, from node_modules, and the compiled templates (made again when what they are made from
+# changes). A build makes what it finds missing.
+$(VENV)/.prepared: $(VENV)/.site node_modules/.installed $(wildcard livingtheory/site/templates/*.j2) \
+                   livingtheory/site/pages.py livingtheory/site/fontmetrics.py
 	$(PY) -m livingtheory prepare
 	touch $@
 

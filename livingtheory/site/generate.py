@@ -202,9 +202,7 @@ def _generate(theory_dir: Path, *, site_url: str, edit_base: str | None, project
               against: str | None) -> GeneratedSite:
     project = project or theory_dir.parent
     docs_dir = docs_dir or project / "docs"
-    for needed in (drawing.MERMAID, *drawing.FONT_FILES.values()):  # pinned in package-lock.json
-        if not (project / needed).is_file():
-            raise CannotBuild(f"{needed} is missing: run `npm ci` (or `make setup`)")
+    _node_packages(project, drawing.MERMAID, *drawing.FONT_FILES.values())
     try:  # the font parts (and then the diagrams) made beside the rest of the build
         drawings = drawing.Drawing(project, start=draw)
         assets = served.files(drawings.fonts)
@@ -255,11 +253,16 @@ def prepare(project: Path) -> tuple[int, int]:
     """What every build uses and no theory changes, made once at set-up (as pip compiles Python's
     modules): the font parts and the compiled templates. A build makes whatever is missing itself.
     (font files, templates) counted."""
-    for needed in drawing.FONT_FILES.values():
-        if not (project / needed).is_file():
-            raise CannotBuild(f"{needed} is missing: run `npm ci` (or `make setup`)")
+    _node_packages(project, *drawing.FONT_FILES.values())
     fonts = drawing.served_fonts(project)
     return len(fonts), compile_templates()
+
+
+def _node_packages(project: Path, *needed: str) -> None:
+    """Refuses, saying what to run, where a file from the Node packages (package-lock.json) is missing."""
+    for path in needed:
+        if not (project / path).is_file():
+            raise CannotBuild(f"{path} is missing: run `npm ci` (or `make setup`)")
 
 
 def crate_file(theory: ProgrammeTheory, editions: list[Edition], *, site_url: str, state: EditionState,

@@ -38,7 +38,6 @@ from .incremental import Memo, Plan
 from .review import Review
 
 
-
 def _compiled_folder() -> str | None:
     """Where the compiled templates are kept: beside them, as Python keeps its compiled modules
     (templates/__pycache__, made by `make setup` and by any build that finds one missing or stale);

@@ -188,8 +188,8 @@ class Drawing:
                                  if source not in self._given and not _safe_file(file)]
         self._share = []
         if len(missing) > _AT_ONCE or self._jobs:
-            for start in range(0, len(missing), _SHARE):  # in shares: what the worker has not begun, the build may take
-                self._submit(_make, self.project, self.fonts, missing[start:start + _SHARE], self._cache)
+            for first in range(0, len(missing), _SHARE):  # in shares: the build may take back those not begun
+                self._submit(_make, self.project, self.fonts, missing[first:first + _SHARE], self._cache)
         elif missing:  # an edit's few diagrams (`make serve`): drawn now, sooner than a worker starts
             _make(self.project, self.fonts, missing, self._cache)
 

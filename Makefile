@@ -33,12 +33,14 @@ $(ZENSICAL_VENV)/.installed: requirements-zensical.txt
 	$(ZENSICAL_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-zensical.txt
 	touch $@
 
-# Made once per install, not per build (as pip compiles Python's modules): the font parts the site
-# serves, from node_modules, and the compiled templates (made again when what they are made from
-# changes). A build makes what it finds missing.
+# Made once per install, not per build (as pip compiles an installed package's modules): the font
+# parts the site serves, from node_modules, the compiled templates, and the core's and the hooks'
+# compiled modules (made again when what they are made from changes). A build makes what it finds
+# missing; Python compiles an edited module from its source until then.
 $(VENV)/.prepared: $(VENV)/.site node_modules/.installed $(wildcard livingtheory/site/templates/*.j2) \
-                   livingtheory/site/pages.py livingtheory/site/fontmetrics.py
+                   $(wildcard livingtheory/*.py livingtheory/*/*.py hooks/*.py)
 	$(PY) -m livingtheory prepare
+	$(PY) -m compileall -q hooks
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

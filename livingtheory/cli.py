@@ -144,7 +144,8 @@ def _parser() -> argparse.ArgumentParser:
     cff = commands.add_parser("citation-cff", help="print the CITATION.cff of the latest released edition")
     cff.add_argument("--project", default=".", type=Path)
     prepare = commands.add_parser("prepare", help="make once, at set-up, what every build uses and no theory "
-                                  "changes: the site's font parts (from node_modules) and its compiled templates")
+                                  "changes: the site's font parts (from node_modules), its compiled templates "
+                                  "and the core's compiled modules")
     prepare.add_argument("--project", default=".", type=Path)
     return parser
 
@@ -428,8 +429,8 @@ def _docs(args) -> int:
 
 def _prepare(args) -> int:
     from .site.generate import prepare
-    fonts, templates = prepare(args.project)
-    print(f"{fonts} font parts ready; {templates} templates compiled")
+    fonts, templates, modules = prepare(args.project)
+    print(f"{fonts} font parts ready; {templates} templates and {modules} modules compiled")
     return 0
 
 

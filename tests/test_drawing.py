@@ -1,8 +1,10 @@
 """The drawing step alone (livingtheory/site/drawing.py, fontmetrics.py, served.py): Mermaid source
 in, SVG out, without a browser or a site builder; the cache it keeps; the font files it serves."""
+import importlib.util
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -162,16 +164,20 @@ def test_a_cold_build_draws_in_a_worker_beside_it(cache):
 
 def test_set_up_makes_what_every_build_uses_then_a_first_build_makes_only_its_diagrams(cache, tmp_path, monkeypatch):
     """`python -m livingtheory prepare` (`make setup`): the font parts beside the font package they
-    are made from, every template compiled. A first build then compiles no template and makes no
+    are made from, every template and every module of the core compiled. A first build then compiles no template and makes no
     font part; on its empty diagram cache the worker starts with the build, and is given the
     diagrams a share at a time as pages are made, before the rest of the site is."""
     project = tmp_path / "project"
     for path in drawing.FONT_FILES.values():
         (project / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / path, project / path)
-    fonts, templates = prepare(project)
+    modules = [m for m in (REPO / "livingtheory").rglob("*.py") if "__pycache__" not in m.parts]
+    for module in modules:  # as an editable install leaves them, where Python writes no bytecode
+        Path(importlib.util.cache_from_source(module)).unlink(missing_ok=True)
+    fonts, templates, compiled = prepare(project)
     files = drawing.font_files(project)
     assert fonts == 4 and templates == len(list((REPO / "livingtheory/site/templates").glob("*.j2")))
+    assert compiled == len(modules) and all(Path(importlib.util.cache_from_source(m)).is_file() for m in modules)
     assert all(f.parent == project / "node_modules/.livingtheory/fonts" for f in files.values())
     assert all(f.is_file() and f.with_suffix(".otf").is_file() for f in files.values()) and not cache.exists()
     fresh = pages._ENV.overlay(cache_size=0)  # no template held in memory: each read from what set-up wrote

@@ -30,8 +30,6 @@ from ..records.loader import Loaded, load
 from ..records.model import ProgrammeTheory, Source, Study
 from ..web import addresses
 from . import checks, drawing, served
-from .preview import panel, preview_pages
-from .review import review
 from ..web.addresses import Addresses
 from .assembly import Diagram, Page, fill, front_matter
 from ..web.encode import theme_text
@@ -134,6 +132,7 @@ class GeneratedSite:
     def problems_file(self) -> str:
         """The problems as JSON: the panel for each record's page (those of that record first), and
         for every other page."""
+        from .preview import panel  # a serve session's alone, as is preview_pages (a build never needs them)
         sources = sorted({p.file for p in self.problems})
         panels = {"": panel(self.problems, None), **{s: panel(self.problems, s) for s in sources}}
         return json.dumps({"count": len(self.problems), "panels": panels})
@@ -212,11 +211,15 @@ def _generate(theory_dir: Path, *, site_url: str, edit_base: str | None, project
     theory, editions = loaded.theory, loaded.editions
     state = edition_of(theory.study.version, theory_data(theory), editions)
     site = Addresses(directory_urls=directory_urls)
+    if against:  # a pull request's preview alone
+        from .review import review
     compared = review(theory, theory_dir, against) if against else None
     early = (lambda page: drawings.draw_early(d.source for d in page.diagrams)) if draw else None
     render = functools.partial(render_site, site=site, edit_base=edit_base, site_url=site_url, editions=editions,
                                state=state, review=compared, on_page=early,
                                memo=cache.setdefault(_RENDERED, Memo()) if cache is not None else None)
+    if problems:
+        from .preview import preview_pages
     pages = preview_pages(theory, problems, render, frozenset(loaded.records.unreadable)) if problems else render(theory)
     citations, data = citation_files(pages), data_files(theory, state.released, site_url)
     feeds = feed_files(theory, site_url=site_url, editions=editions, state=state)
@@ -249,13 +252,24 @@ def _generate(theory_dir: Path, *, site_url: str, edit_base: str | None, project
     return generated
 
 
-def prepare(project: Path) -> tuple[int, int]:
-    """What every build uses and no theory changes, made once at set-up (as pip compiles Python's
-    modules): the font parts and the compiled templates. A build makes whatever is missing itself.
-    (font files, templates) counted."""
+def prepare(project: Path) -> tuple[int, int, int]:
+    """What every build uses and no theory changes, made once at set-up: the font parts, the
+    compiled templates and the core's compiled modules. A build makes whatever is missing itself.
+    (font files, templates, modules) counted."""
     _node_packages(project, *drawing.FONT_FILES.values())
     fonts = drawing.served_fonts(project)
-    return len(fonts), compile_templates()
+    return len(fonts), compile_templates(), compile_modules()
+
+
+def compile_modules() -> int:
+    """The core's modules compiled, as pip compiles an installed package's: an editable install is
+    not, and where PYTHONDONTWRITEBYTECODE is set (CI images, containers) Python would compile them
+    again in every build (~40 ms). Python checks each against its source, as always: an edited
+    module is read from its source until set-up runs again. Unwritable: left to Python."""
+    import compileall
+    package = Path(__file__).resolve().parent.parent
+    compileall.compile_dir(package, quiet=2)
+    return sum(1 for _ in package.rglob("*.py"))
 
 
 def _node_packages(project: Path, *needed: str) -> None:

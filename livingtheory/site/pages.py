@@ -16,7 +16,7 @@ import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -35,7 +35,9 @@ from ..records.model import (Cmoc, Content, Outcome, ProgrammeTheory, Quote, Ser
                              version_key)
 from ..records.schema import KINDS
 from .incremental import Memo, Plan
-from .review import Review
+
+if TYPE_CHECKING:  # a pull request's preview alone imports it
+    from .review import Review
 
 
 def _compiled_folder() -> str | None:

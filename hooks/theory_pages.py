@@ -38,6 +38,8 @@ def on_startup(*, command: str, dirty: bool) -> None:
     _SERVE["dirty"] = command == "serve" and dirty
 
 def on_config(config: MkDocsConfig) -> None:
+    gc.freeze()  # the modules and MkDocs' config live to the end of the build: the collections while the
+    #             site is generated need not re-read them (~15 ms of a 12-CMOC build); unfrozen after it
     edition = os.environ.get("MIKE_DOCS_VERSION")
     project = Path(config.config_file_path).parent
     try:  # the same checks and messages as `python -m livingtheory check`; nothing is built on a problem

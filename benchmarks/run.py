@@ -137,9 +137,12 @@ def project(n: int, kind: str) -> Path:
 
 @contextlib.contextmanager
 def unprepared():
-    """What `python -m livingtheory prepare` makes (the font parts beside node_modules' font, the
-    compiled templates beside the templates) set aside for a while, as on a machine set up without it."""
-    made = [REPO / "node_modules" / ".livingtheory", REPO / "livingtheory" / "site" / "templates" / "__pycache__"]
+    """What set-up makes (`python -m livingtheory prepare`: the font parts beside node_modules' font, the
+    compiled templates and the core's compiled modules; the hooks' compiled modules) set aside for a
+    while, as on a machine set up without it. (This machine sets PYTHONDONTWRITEBYTECODE, as container
+    images often do: a build there does not keep the modules it compiles.)"""
+    made = [REPO / "node_modules" / ".livingtheory",
+            *(folder for code in ("livingtheory", "hooks") for folder in (REPO / code).rglob("__pycache__"))]
     aside = [folder.with_name(folder.name + ".aside") for folder in made]
     for folder, away in zip(made, aside):
         shutil.rmtree(away, ignore_errors=True)
@@ -183,7 +186,7 @@ def run(sizes: list[int]) -> list[dict]:
         roots = {kind: project(n, kind) for kind in ("generated", "handwritten")}
         # A's first build at each N is cold: an empty diagram cache and temporary folder, as on CI, a
         # release or a newcomer's first build (after `make setup`, which makes the font parts and
-        # compiles the templates, as pip compiles Python's modules); the rest are warm.
+        # compiles the templates and modules, as pip compiles an installed package's); the rest are warm.
         caches = {"LIVINGTHEORY_CACHE": tempfile.mkdtemp(prefix="cold-diagrams-"),
                   "TMPDIR": tempfile.mkdtemp(prefix="cold-templates-")}
         if n <= 1000:  # the same first build without what set-up makes, and set-up's own step, beside it
@@ -370,12 +373,15 @@ def report(rows: list[dict], real_kb: float, hostile: list[dict] | None = None, 
              "files and data files are the docs step's, with the navigation and site settings the hook would set.",
              "**A cold** is A's first build at each N with every cache empty (no drawn diagrams, an empty",
              "temporary folder), as on CI, a release or a newcomer's first build: after `make setup`, which makes",
-             "once what no theory changes (the font parts the site serves, from the pinned font package, and the",
-             "compiled templates, kept beside them as Python keeps its compiled modules; decision 24). **A warm** is",
+             "once what no theory changes (the font parts the site serves, from the pinned font package, the",
+             "compiled templates, kept beside them as Python keeps its compiled modules, and the core's and the",
+             "hooks' compiled modules, as pip compiles an installed package's; decision 24). **A warm** is",
              "the fastest of the builds after it, with every cache kept, as when a site is rebuilt. B's pages already",
              "hold their diagrams. **Nothing from set-up** is the same first build with what set-up makes set",
-             "aside too (a build makes it when it is missing), beside set-up's own step (`python -m livingtheory",
-             "prepare`), each measured once.", "",
+             "aside too (a build makes it when it is missing" + ("; this machine sets PYTHONDONTWRITEBYTECODE, as"
+             " container images often do, so a build there compiles the core's modules and keeps none of them"
+             if os.environ.get("PYTHONDONTWRITEBYTECODE") else "") + "),",
+             "beside set-up's own step (`python -m livingtheory prepare`), each measured once.", "",
              "The docs step is `python -m livingtheory docs`: the whole site as a docs tree for any builder",
              "(Zensical builds it); it is not part of A, which generates in-process.", "",
              "| N CMOCs | pages | A warm: from YAML (s) | A cold (s) | A cold / A warm | nothing from set-up: cold (s) / its ratio / set-up's step (s) | B: hand-written (s) | A warm / B | peak RSS A warm / cold (MB) | peak RSS B (MB) | largest CMOC page (KB) | docs step (s) | docs step RSS (MB) |",

@@ -123,6 +123,10 @@ def served_fonts(project: Path) -> dict[tuple[int, str], Path]:
 _AT_ONCE = 40  # diagrams drawn in the build's own process; more go to a worker beside it (about 5 ms each)
 _SHARE = 16  # diagrams given to the worker at a time
 _TAKEN_BACK = 3  # shares the worker has not begun when the build waits: the build draws them itself
+# ... on a site of up to this many diagrams. A Merman engine in the build's own process holds some
+# 20 MB to the build's end: worth it where the wait is much of a short build, not at thousands of
+# diagrams, where the wait is a second of a minute and memory the limit (300 MB at 5,000 CMOCs).
+_TAKE_BACK_UP_TO = 1000
 
 
 class Drawing:
@@ -201,7 +205,7 @@ class Drawing:
             # Shares the worker has not begun are drawn here, from the last, while it draws the rest:
             # the build would only wait for them (worth it for more than the build's own start-up).
             waiting = [job for job in self._jobs if not job[0].running() and not job[0].done()]
-            if len(waiting) >= _TAKEN_BACK:
+            if len(waiting) >= _TAKEN_BACK and len(self.files) <= _TAKE_BACK_UP_TO:
                 for job, work, args in reversed(waiting):
                     if job.cancel():
                         work(*args)

@@ -12,6 +12,7 @@ cannot be read (a quotation mark left open) to its page saying so; the first bui
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -87,7 +88,7 @@ def edit_to_browser(n: int, edits: int = 7, cold: bool = False, broken: bool = F
                 times.append(time.perf_counter() - t)
             browser.close()
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # as a person stops it (Ctrl+C): its temporary folders go with it
         server.wait(timeout=30)
         log.close()
     return {"n": n, "cold": cold, "broken": broken, "first_build_s": round(first, 2), "edits": len(times),

@@ -1,6 +1,7 @@
 """`make serve` as a researcher uses it: edit a record, see the page change in the browser, with the
 theory's problems on the page while the change is half made; the published build still refuses."""
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -53,7 +54,7 @@ def served(tmp_path):
         server.kill()
         pytest.fail("mkdocs serve did not start: " + (tmp_path / "serve.log").read_text())
     yield project, url
-    server.terminate()
+    server.send_signal(signal.SIGINT)  # as a person stops it (Ctrl+C): its temporary folders go with it
     server.wait(timeout=20)
     log.close()
 

@@ -41,7 +41,7 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> None:
     gc.freeze()  # the modules and MkDocs' config live to the end of the build: the collections while the
-    #             site is generated need not re-read them (~15 ms of a 12-CMOC build); unfrozen after it
+    #             site is generated need not re-read them (~15 ms of a 12-CMOC build); see on_post_build
     edition = os.environ.get("MIKE_DOCS_VERSION")
     project = Path(config.config_file_path).parent
     try:  # the same checks and messages as `python -m livingtheory check`; nothing is built on a problem

@@ -164,9 +164,10 @@ def test_a_cold_build_draws_in_a_worker_beside_it(cache):
 
 def test_set_up_makes_what_every_build_uses_then_a_first_build_makes_only_its_diagrams(cache, tmp_path, monkeypatch):
     """`python -m livingtheory prepare` (`make setup`): the font parts beside the font package they
-    are made from, every template and every module of the core compiled. A first build then compiles no template and makes no
-    font part; on its empty diagram cache the worker starts with the build, and is given the
-    diagrams a share at a time as pages are made, before the rest of the site is."""
+    are made from, every template and every module of the core compiled. A first build then
+    compiles no template and makes no font part; on its empty diagram cache the worker starts with
+    the build, and is given the diagrams a share at a time as pages are made, before the rest of
+    the site is."""
     project = tmp_path / "project"
     for path in drawing.FONT_FILES.values():
         (project / path).parent.mkdir(parents=True, exist_ok=True)

@@ -211,16 +211,19 @@ def _generate(theory_dir: Path, *, site_url: str, edit_base: str | None, project
     theory, editions = loaded.theory, loaded.editions
     state = edition_of(theory.study.version, theory_data(theory), editions)
     site = Addresses(directory_urls=directory_urls)
+    compared = None
     if against:  # a pull request's preview alone
         from .review import review
-    compared = review(theory, theory_dir, against) if against else None
+        compared = review(theory, theory_dir, against)
     early = (lambda page: drawings.draw_early(d.source for d in page.diagrams)) if draw else None
     render = functools.partial(render_site, site=site, edit_base=edit_base, site_url=site_url, editions=editions,
                                state=state, review=compared, on_page=early,
                                memo=cache.setdefault(_RENDERED, Memo()) if cache is not None else None)
-    if problems:
+    if problems:  # a serve session's preview alone
         from .preview import preview_pages
-    pages = preview_pages(theory, problems, render, frozenset(loaded.records.unreadable)) if problems else render(theory)
+        pages = preview_pages(theory, problems, render, frozenset(loaded.records.unreadable))
+    else:
+        pages = render(theory)
     citations, data = citation_files(pages), data_files(theory, state.released, site_url)
     feeds = feed_files(theory, site_url=site_url, editions=editions, state=state)
     citations += feeds
